@@ -1,0 +1,142 @@
+# parity — build, test, run, install.
+#
+#   make            build build/parity (checks dependencies first)
+#   make deps       install missing Debian packages (root or sudo)
+#   make check      deps + build + unit and command-line tests
+#   make run        deps + build + the workstation demo into results/
+#   make help       every target
+#
+# Overridable: CC, MPICC, CFLAGS, LDFLAGS, PREFIX, DESTDIR, BUILD, V=1.
+# The flags parity needs (OpenMP, MPI, HDF5, -ffp-contract=off) are always
+# added, before yours, so `make CFLAGS=-O2` cannot drop them.
+
+PARITY_VERSION := 0.1.0
+
+CC      ?= cc
+MPICC   ?= mpicc
+CFLAGS  ?= -O3 -march=native -g
+LDFLAGS ?=
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+
+# Required flags.  -ffp-contract=off: no implicit fused multiply-adds, so a
+# vectorised loop body and its scalar remainder round alike and results are
+# bitwise identical across decompositions (kernels that want FMA call fma()
+# explicitly).  Never -ffast-math: it licenses reassociation.
+HDF5_CFLAGS := $(shell pkg-config --cflags hdf5-openmpi 2>/dev/null)
+HDF5_LIBS   := $(shell pkg-config --libs hdf5-openmpi 2>/dev/null)
+REQ_CFLAGS  := -std=gnu11 -fopenmp -ffp-contract=off -fno-fast-math -Wall -Wextra \
+               -Wno-unknown-pragmas $(HDF5_CFLAGS)
+ALL_CFLAGS  := $(REQ_CFLAGS) $(CFLAGS) $(SANITIZE)
+ALL_LDFLAGS := -fopenmp $(LDFLAGS) $(SANITIZE)
+LIBS        := $(HDF5_LIBS) -lm
+
+# mpicc wraps $(CC): Open MPI reads OMPI_CC, MPICH reads MPICH_CC.
+COMPILE = OMPI_CC=$(CC) MPICH_CC=$(CC) $(MPICC)
+
+GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell \
+                git diff --quiet HEAD 2>/dev/null || echo -dirty)
+FLAGS_TEXT := $(strip $(ALL_CFLAGS))
+DEFINES := -DPARITY_VERSION='"$(PARITY_VERSION)"' -DPARITY_GIT_COMMIT='"$(GIT_COMMIT)"' \
+           -DPARITY_CFLAGS='"$(subst ',,$(subst ",,$(FLAGS_TEXT)))"'
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Every kernel folder is picked up: adding a kernel needs no change here.
+LIB_SRCS  := $(wildcard common/*.c) $(wildcard kernels/*.c) $(wildcard kernels/*/*.c) \
+             $(filter-out drivers/main.c,$(wildcard drivers/*.c)) $(wildcard analysis/*.c)
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ  := $(BUILD)/obj/drivers/main.o
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps depcheck check test check-asan run install uninstall clean help
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/parity
+
+help:
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@echo
+	@echo "targets:"
+	@echo "  all          build $(BUILD)/parity (default)"
+	@echo "  deps         install missing packages with apt-get (root/sudo), else print the command"
+	@echo "  check        deps, build, run unit (cmocka) and command-line (bats) tests under prove"
+	@echo "  test         the tests only, without installing anything"
+	@echo "  check-asan   the tests again, built with AddressSanitizer + UBSan in build-asan/"
+	@echo "  run          deps, build, the workstation demo (jobs/demo.sh) into results/"
+	@echo "  install      install parity into \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
+	@echo "  uninstall    remove it again"
+	@echo "  clean        remove build outputs (never results/)"
+
+deps:
+	@tools/deps.sh install all
+
+# One clear line instead of a wall of compiler errors when a package is missing.
+depcheck:
+	@tools/deps.sh check build
+
+# Objects rebuild when the flags change, not only when sources do.
+$(BUILD)/flags: FORCE | depcheck
+	@mkdir -p $(@D)
+	@echo '$(subst ',,$(FLAGS_TEXT) $(ALL_LDFLAGS) $(GIT_COMMIT))' | cmp -s - $@ || \
+	  echo '$(subst ',,$(FLAGS_TEXT) $(ALL_LDFLAGS) $(GIT_COMMIT))' > $@
+FORCE:
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/flags
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(COMPILE) $(ALL_CFLAGS) $(DEFINES) -MMD -MP -c $< -o $@
+
+$(BUILD)/libparity.a: $(LIB_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/parity: $(MAIN_OBJ) $(BUILD)/libparity.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(COMPILE) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libparity.a $(BUILD)/flags
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(COMPILE) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(BUILD)/libparity.a $(ALL_LDFLAGS) $(LIBS) -lcmocka
+
+$(BUILD)/tests/%: tests/tools/%.c $(BUILD)/flags
+	@mkdir -p $(@D)
+	$(Q)$(COMPILE) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(LIBS)
+
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BINS:=.d)
+
+# The README's test command.  Installs what is missing, then runs the tests.
+check:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory test
+
+test: $(BUILD)/parity $(TEST_BINS) $(TOOL_BINS)
+	@PARITY_BUILD=$(abspath $(BUILD)) tests/run-all.sh $(TEST_BINS)
+
+check-asan:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory test BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+
+run:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@PARITY=$(abspath $(BUILD))/parity jobs/demo.sh
+
+install: $(BUILD)/parity
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BUILD)/parity $(DESTDIR)$(PREFIX)/bin/parity
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/parity
+
+clean:
+	rm -rf build build-asan

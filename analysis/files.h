@@ -1,0 +1,18 @@
+/* Collecting result files from the paths a user names. */
+#ifndef PARITY_FILES_H
+#define PARITY_FILES_H
+
+#include <stddef.h>
+
+struct path_list {
+    char **path;
+    size_t count, capacity;
+};
+
+/* Add every *.h5 under each PATH (files as given, folders recursively, in
+ * sorted order; *.tmp files of unfinished runs are skipped).  A path that
+ * does not exist is an error (one line, PARITY_EUSAGE). */
+int files_collect(char **paths, int npaths, struct path_list *out);
+void files_free(struct path_list *list);
+
+#endif

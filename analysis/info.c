@@ -1,0 +1,67 @@
+/* `parity info FILE.h5`: one result file, human-readable. */
+#include "analysis.h"
+#include "result_read.h"
+
+#include "../common/error.h"
+#include "../common/stats.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void show(const struct result_file *r)
+{
+    const struct kernel *k = r->kernel;
+    printf("%s\n", r->path);
+    printf("  run       %s --mode %s, %lld rank(s) x %lld thread(s), --reduce %s, variant %s\n",
+           k->name, r->mode, (long long)r->ranks, (long long)r->threads, r->reduce, r->variant);
+    printf("  problem   size %s, seed %lld", r->preset, (long long)r->seed);
+    for (int i = 0; i < k->nparams; i++)
+        printf(", %s=%lld", k->params[i].name, (long long)r->param[i]);
+    printf("\n  made      %s on %s (%lld cores online), git %s\n", r->created_utc,
+           r->hostname, (long long)r->cores_online, r->git_commit);
+    printf("  flags     %s\n", r->cflags);
+    printf("  timing    %d rep(s) after %lld warm-up(s): median %.6g s, min %.6g, max %.6g; "
+           "start-up %.4g s\n",
+           r->nreps, (long long)r->warmup, r->median_seconds,
+           stats_min(r->wall, (size_t)r->nreps), stats_max(r->wall, (size_t)r->nreps),
+           r->init_seconds);
+    printf("  metrics   %.4g GFLOP/s, %.4g GB/s (kernel's model, median rep)\n", r->gflops,
+           r->gbytes_per_s);
+    printf("  result    digest %016llx, stored %s\n", (unsigned long long)r->digest, r->store);
+    for (int i = 0; i < r->narrays; i++) {
+        const struct result_array *a = &r->array[i];
+        printf("    %-12s digest %016llx", a->name, (unsigned long long)a->digest);
+        if (a->present)
+            printf("  %s[%lld]%s", a->is_int ? "int64" : "float64", (long long)a->dims[0],
+                   a->ndims == 2 ? "" : "");
+        if (a->present && a->ndims == 2)
+            printf("[%lld]", (long long)a->dims[1]);
+        if (a->present && a->n == 1)
+            printf("  = %.17g", a->is_int ? (double)a->i64[0] : a->f64[0]);
+        putchar('\n');
+    }
+    printf("  check     %s: error %.3g, bound %.3g (%s)\n", r->check_passed ? "passed" : "FAILED",
+           r->check_error, r->check_bound, r->check_what);
+}
+
+int cmd_info(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs("usage: parity info FILE.h5...\n\nShow one result file: the run, the problem, "
+              "provenance, timing, metrics,\nresult digests and the self-check.  "
+              "(`h5dump -A FILE.h5` shows every attribute.)\n",
+              argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    int rc = 0;
+    for (int i = 1; i < argc; i++) {
+        struct result_file r;
+        if (result_read(argv[i], &r, 1) < 0) {
+            rc = 2;
+            continue;
+        }
+        show(&r);
+        result_free(&r);
+    }
+    return rc;
+}

@@ -1,0 +1,46 @@
+/* Reading a parity result file back (schema version 1).  Used by verify,
+ * info and the later analysis commands. */
+#ifndef PARITY_RESULT_READ_H
+#define PARITY_RESULT_READ_H
+
+#include "../kernels/kernel.h"
+
+#include <stdint.h>
+
+struct result_array {
+    char name[64];
+    int is_int;          /* int64 elements (else float64) */
+    int present;         /* dataset stored (--store full) and loaded */
+    int ndims;
+    int64_t dims[2];
+    int64_t n;           /* number of elements */
+    double *f64;         /* loaded elements (one of these two) */
+    int64_t *i64;
+    uint64_t digest;
+};
+
+struct result_file {
+    char path[4096];
+    const struct kernel *kernel; /* from the registry */
+    char mode[16], reduce[16], variant[64], preset[32], store[16];
+    int64_t ranks, threads, seed, reps, warmup;
+    int64_t param[KERNEL_MAX_PARAMS]; /* in the kernel's parameter order */
+    char hostname[256], created_utc[32], cflags[512], git_commit[64];
+    int64_t cores_online;
+    uint64_t digest;
+    int narrays;
+    struct result_array array[KERNEL_MAX_ARRAYS];
+    int check_passed;
+    double check_error, check_bound;
+    char check_what[512];
+    int nreps;
+    double *wall;        /* [reps] seconds */
+    double median_seconds, init_seconds, gflops, gbytes_per_s;
+};
+
+/* Read `path`; with load_arrays the /result datasets are loaded too.
+ * Returns 0, or PARITY_EUSAGE after one line saying what is wrong. */
+int result_read(const char *path, struct result_file *r, int load_arrays);
+void result_free(struct result_file *r);
+
+#endif

@@ -1,0 +1,41 @@
+/* Error reporting shared by every part of parity.
+ *
+ * Functions that act return an int: 0 on success, a negative PARITY_E* code
+ * on failure.  The first failure prints one line that says what and where;
+ * callers pass the code up with CHECK(), which adds nothing to the message so
+ * the user sees one line, not a stack of them.  PARITY_DEBUG=1 adds file:line. */
+#ifndef PARITY_ERROR_H
+#define PARITY_ERROR_H
+
+#include <stdarg.h>
+
+enum parity_status {
+    PARITY_OK = 0,
+    PARITY_EFAIL = -1,  /* a run or a check failed: exit status 1 */
+    PARITY_EUSAGE = -2, /* bad usage or unreadable input: exit status 2 */
+};
+
+/* Print "parity: <message>" on stderr, once, as one line. */
+void parity_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Same, with the source location when PARITY_DEBUG is set (via ERROR()). */
+void parity_error_at(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#define ERROR(...) parity_error_at(__FILE__, __LINE__, __VA_ARGS__)
+
+/* Propagate a negative status; the callee already said what went wrong. */
+#define CHECK(expr)                                                            \
+    do {                                                                       \
+        int check_rc_ = (expr);                                                \
+        if (check_rc_ < 0)                                                     \
+            return check_rc_;                                                  \
+    } while (0)
+
+/* Map a status to the process exit code of DESIGN.md: 0, 1 or 2. */
+static inline int parity_exit_code(int status)
+{
+    return status == PARITY_OK ? 0 : status == PARITY_EUSAGE ? 2 : 1;
+}
+
+#endif

@@ -1,0 +1,28 @@
+/* Small HDF5 helpers shared by the result writer and reader: explicit,
+ * plain types (fixed-length strings, little-endian int64/uint64/float64), so
+ * h5dump, h5py and HDFView read the files.  All return 0 or -1. */
+#ifndef PARITY_H5UTIL_H
+#define PARITY_H5UTIL_H
+
+#include <hdf5.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Silence HDF5's own error stack printing: parity reports one line itself. */
+void h5_quiet(void);
+
+int h5_attr_put_string(hid_t loc, const char *name, const char *value);
+int h5_attr_put_int64(hid_t loc, const char *name, int64_t value);
+int h5_attr_put_uint64(hid_t loc, const char *name, uint64_t value);
+int h5_attr_put_double(hid_t loc, const char *name, double value);
+
+int h5_attr_get_string(hid_t loc, const char *name, char *buf, size_t size);
+int h5_attr_get_int64(hid_t loc, const char *name, int64_t *value);
+int h5_attr_get_uint64(hid_t loc, const char *name, uint64_t *value);
+int h5_attr_get_double(hid_t loc, const char *name, double *value);
+
+/* Write a whole small dataset (serial; rank 0). dims has ndims entries. */
+int h5_put_doubles(hid_t loc, const char *name, int ndims, const hsize_t *dims,
+                   const double *data);
+
+#endif

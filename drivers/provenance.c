@@ -1,0 +1,84 @@
+/* Collect provenance (see provenance.h).  Build facts come from the Makefile
+ * as macros; the rest is read from the running system. */
+#include "provenance.h"
+
+#include <hdf5.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef PARITY_VERSION
+#define PARITY_VERSION "0.0.0"
+#endif
+#ifndef PARITY_GIT_COMMIT
+#define PARITY_GIT_COMMIT "unknown"
+#endif
+#ifndef PARITY_CFLAGS
+#define PARITY_CFLAGS "unknown"
+#endif
+
+static void copy(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src ? src : "");
+}
+
+static void env(char *dst, size_t size, const char *name)
+{
+    copy(dst, size, getenv(name));
+}
+
+static void cpu_model(char *dst, size_t size)
+{
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[1024];
+    copy(dst, size, "unknown");
+    if (!f)
+        return;
+    while (fgets(line, sizeof line, f)) {
+        char *colon = strchr(line, ':');
+        if (strncmp(line, "model name", 10) == 0 && colon) {
+            copy(dst, size, colon + 2);
+            dst[strcspn(dst, "\n")] = '\0';
+            break;
+        }
+    }
+    fclose(f);
+}
+
+void provenance_collect(struct provenance *p)
+{
+    memset(p, 0, sizeof *p);
+    copy(p->parity_version, sizeof p->parity_version, PARITY_VERSION);
+    copy(p->git_commit, sizeof p->git_commit, PARITY_GIT_COMMIT);
+    time_t t = time(NULL);
+    struct tm utc;
+    gmtime_r(&t, &utc);
+    strftime(p->created_utc, sizeof p->created_utc, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    gethostname(p->hostname, sizeof p->hostname - 1);
+    cpu_model(p->cpu_model, sizeof p->cpu_model);
+    p->cores_online = sysconf(_SC_NPROCESSORS_ONLN);
+#ifdef __clang__
+    snprintf(p->compiler, sizeof p->compiler, "clang %s", __clang_version__);
+#elif defined(__GNUC__)
+    snprintf(p->compiler, sizeof p->compiler, "gcc %s", __VERSION__);
+#else
+    copy(p->compiler, sizeof p->compiler, "unknown");
+#endif
+    copy(p->cflags, sizeof p->cflags, PARITY_CFLAGS);
+    char lib[MPI_MAX_LIBRARY_VERSION_STRING];
+    int len = 0;
+    MPI_Get_library_version(lib, &len); /* allowed before MPI_Init */
+    lib[strcspn(lib, "\n,")] = '\0';
+    copy(p->mpi_library, sizeof p->mpi_library, lib);
+    unsigned maj, min, rel;
+    H5get_libversion(&maj, &min, &rel);
+    snprintf(p->hdf5_version, sizeof p->hdf5_version, "%u.%u.%u", maj, min, rel);
+    env(p->omp_proc_bind, sizeof p->omp_proc_bind, "OMP_PROC_BIND");
+    env(p->omp_places, sizeof p->omp_places, "OMP_PLACES");
+    env(p->omp_schedule, sizeof p->omp_schedule, "OMP_SCHEDULE");
+    env(p->slurm_job_id, sizeof p->slurm_job_id, "SLURM_JOB_ID");
+    env(p->slurm_array_task_id, sizeof p->slurm_array_task_id, "SLURM_ARRAY_TASK_ID");
+}

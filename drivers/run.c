@@ -1,0 +1,263 @@
+/* `parity run`, phase by phase:
+ *   start (MPI / thread team) -> validate and size check -> setup ->
+ *   warm-ups -> timed repetitions -> self-check -> digests -> write -> summary.
+ * Every rank runs the same phases; failures are agreed on (comm_any) so no
+ * rank is left waiting in a collective. */
+#include "run.h"
+
+#include "../common/digest.h"
+#include "../common/error.h"
+#include "../common/stats.h"
+#include "../common/timer.h"
+#include "comm.h"
+#include "result_write.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Start MPI (mpi mode) or refuse a launcher we were not asked to use, then
+ * start the thread team so its cost is not in the first repetition. */
+static int start(struct run_config *cfg, double *init_seconds)
+{
+    struct run_ctx *c = &cfg->ctx;
+    int launched = comm_launcher_size();
+    *init_seconds = 0.0;
+    if (c->mode == MODE_MPI) {
+        if (launched == 0) {
+            parity_error("--mode mpi needs an MPI launcher: run it as `mpirun -np 4 %s` "
+                         "or, under Slurm, `srun -n 4 %s`",
+                         cfg->command_line, cfg->command_line);
+            return PARITY_EUSAGE;
+        }
+        CHECK(comm_init(c->threads, &c->rank, &c->ranks, init_seconds));
+        c->mpi_comm = comm_world();
+    } else if (launched > 1) {
+        parity_error("started by an MPI launcher as %d processes but --mode %s would "
+                     "run the same thing %d times: add --mode mpi",
+                     launched, mode_names[c->mode], launched);
+        return PARITY_EUSAGE;
+    }
+    omp_set_dynamic(0);
+    omp_set_num_threads(c->threads);
+    double t0 = timer_now();
+    if (c->mode != MODE_SEQ) {
+#pragma omp parallel
+        {
+            /* empty: creates the thread pool */
+        }
+    }
+    *init_seconds += timer_now() - t0;
+    return PARITY_OK;
+}
+
+static double available_memory(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[256];
+    double kib = -1.0;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %lf kB", &kib) == 1)
+            break;
+    if (f)
+        fclose(f);
+    if (kib < 0)
+        return (double)sysconf(_SC_AVPHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    return kib * 1024.0;
+}
+
+/* Kernel rules and the memory the run would take, before allocating. */
+static int validate(const struct run_config *cfg)
+{
+    const struct run_ctx *c = &cfg->ctx;
+    const struct kernel *k = c->kernel;
+    char msg[512] = "";
+    int rc = 0;
+    if (k->validate && k->validate(c, msg, sizeof msg) < 0)
+        rc = PARITY_EUSAGE;
+    double need = k->memory(c) * comm_local_size();
+    double have = available_memory();
+    if (rc == 0 && need > 0.9 * have) {
+        snprintf(msg, sizeof msg,
+                 "%s needs %.1f GiB of memory on this host (%d process(es)) but %.1f "
+                 "GiB is available: choose a smaller --size or parameters",
+                 k->name, need / 1073741824.0, comm_local_size(), have / 1073741824.0);
+        rc = PARITY_EUSAGE;
+    }
+    if (comm_any(rc != 0)) {
+        if (c->rank == 0)
+            parity_error("%s", msg[0] ? msg : "invalid parameters on another rank");
+        return PARITY_EUSAGE;
+    }
+    return PARITY_OK;
+}
+
+/* Warm-ups, then timed repetitions.  Each repetition starts together
+ * (barrier) and the run's time for it is the slowest rank's. */
+static void timed_reps(struct run_config *cfg, void *state, double *my_wall)
+{
+    const struct mode_impl *m = &cfg->ctx.kernel->mode[cfg->ctx.mode];
+    for (int w = 0; w < cfg->warmup; w++)
+        m->run(&cfg->ctx, state);
+    for (int r = 0; r < cfg->reps; r++) {
+        comm_barrier();
+        double t0 = timer_now();
+        m->run(&cfg->ctx, state);
+        my_wall[r] = timer_now() - t0;
+    }
+}
+
+static void self_check(const struct run_config *cfg, void *state,
+                       struct run_record *rec)
+{
+    const struct kernel *k = cfg->ctx.kernel;
+    const struct mode_impl *m = &k->mode[cfg->ctx.mode];
+    struct check_result local = {0.0, 0.0};
+    (m->check ? m->check : k->check)(&cfg->ctx, state, &local);
+    rec->check.error = comm_max_double(isnan(local.error) ? INFINITY : local.error);
+    rec->check.bound = comm_max_double(local.bound);
+    rec->check_passed = rec->check.error <= rec->check.bound;
+}
+
+static void digests(const struct kernel_output *out, struct run_record *rec)
+{
+    rec->digest_all = 0;
+    for (int i = 0; i < out->narrays; i++) {
+        const struct out_array *a = &out->array[i];
+        uint64_t mine = 0;
+        if (a->count[0] > 0 && a->count[1] > 0)
+            mine = digest_block(a->data, a->count[0], a->count[1],
+                                a->ndims == 1 ? 1 : a->stride, a->offset[0],
+                                a->row_step > 0 ? a->row_step : 1,
+                                a->offset[1], a->dims[1]);
+        rec->digest[i] = comm_sum_u64(mine);
+        rec->digest_all += digest_mix64(rec->digest[i] + (uint64_t)i);
+    }
+}
+
+/* Rank 0 turns the per-rank times into the run's times and model rates. */
+static void timings(const struct run_config *cfg, const double *my_wall,
+                    double *rank_wall, double *wall, struct run_record *rec)
+{
+    int reps = cfg->reps, ranks = cfg->ctx.ranks;
+    double *gathered = malloc(sizeof(double) * (size_t)reps * (size_t)ranks);
+    if (!gathered)
+        comm_abort(1);
+    comm_gather_doubles(my_wall, reps, gathered); /* [ranks][reps] */
+    for (int r = 0; r < reps; r++) {
+        wall[r] = 0.0;
+        for (int p = 0; p < ranks; p++) {
+            rank_wall[r * ranks + p] = gathered[p * reps + r];
+            if (gathered[p * reps + r] > wall[r])
+                wall[r] = gathered[p * reps + r];
+        }
+    }
+    free(gathered);
+    rec->wall = wall;
+    rec->rank_wall = rank_wall;
+    rec->median_seconds = stats_median(wall, (size_t)reps);
+    const struct kernel *k = cfg->ctx.kernel;
+    rec->gflops = k->flops(&cfg->ctx) / rec->median_seconds / 1e9;
+    rec->gbytes_per_s = k->bytes(&cfg->ctx) / rec->median_seconds / 1e9;
+}
+
+static int write_result(struct run_config *cfg, struct run_record *rec,
+                        char *path, size_t size)
+{
+    char tmp[4200];
+    int rc = 0;
+    if (cfg->ctx.rank == 0) {
+        rc = result_path(cfg, path, size);
+        snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    }
+    if (comm_any(rc != 0))
+        return PARITY_EUSAGE;
+    comm_bcast_bytes(tmp, sizeof tmp);
+    double t0 = timer_now();
+    rc = result_write_arrays(tmp, cfg, rec->out);
+    rec->write_seconds = comm_max_double(timer_now() - t0);
+    if (comm_any(rc != 0)) {
+        if (cfg->ctx.rank == 0)
+            unlink(tmp);
+        return PARITY_EFAIL;
+    }
+    if (cfg->ctx.rank == 0) {
+        rc = result_write_metadata(tmp, path, rec);
+        if (rc != 0)
+            unlink(tmp);
+    }
+    return comm_any(rc != 0) ? PARITY_EFAIL : PARITY_OK;
+}
+
+static void summary(const struct run_config *cfg, const struct run_record *rec,
+                    const char *path)
+{
+    const struct run_ctx *c = &cfg->ctx;
+    printf("%s %s p=%d t=%d %s %s%s%s: median %.4g s (min %.4g, max %.4g) "
+           "%.3g GFLOP/s %.3g GB/s, self-check %s (error %.3g, bound %.3g) -> %s\n",
+           c->kernel->name, mode_names[c->mode], c->ranks, c->threads,
+           run_preset_name(cfg), reduce_names[c->reduce],
+           c->variant ? " variant=" : "", c->variant ? c->kernel->variants[c->variant] : "",
+           rec->median_seconds, stats_min(rec->wall, (size_t)cfg->reps),
+           stats_max(rec->wall, (size_t)cfg->reps), rec->gflops, rec->gbytes_per_s,
+           rec->check_passed ? "passed" : "FAILED", rec->check.error,
+           rec->check.bound, path);
+}
+
+/* Setup through write, with the kernel's state alive. */
+static int measure_and_write(struct run_config *cfg, struct run_record *rec)
+{
+    const struct kernel *k = cfg->ctx.kernel;
+    void *state = NULL;
+    int rc = k->mode[cfg->ctx.mode].setup(&cfg->ctx, &state);
+    if (rc != 0)
+        fprintf(stderr, "parity: rank %d: %s setup failed (out of memory?)\n",
+                cfg->ctx.rank, k->name);
+    if (comm_any(rc != 0)) {
+        if (state)
+            k->teardown(state);
+        return PARITY_EFAIL;
+    }
+    size_t reps = (size_t)cfg->reps, ranks = (size_t)cfg->ctx.ranks;
+    double *my_wall = calloc(reps, sizeof(double));
+    double *wall = calloc(reps, sizeof(double));
+    double *rank_wall = calloc(reps * ranks, sizeof(double));
+    if (!my_wall || !wall || !rank_wall)
+        comm_abort(1);
+
+    timed_reps(cfg, state, my_wall);
+    self_check(cfg, state, rec);
+    struct kernel_output out = {0};
+    k->output(&cfg->ctx, state, &out);
+    rec->out = &out;
+    digests(&out, rec);
+    timings(cfg, my_wall, rank_wall, wall, rec);
+
+    char path[4096] = "";
+    rc = write_result(cfg, rec, path, sizeof path);
+    if (rc == 0 && cfg->ctx.rank == 0 && !cfg->quiet)
+        summary(cfg, rec, path);
+    k->teardown(state);
+    free(my_wall);
+    free(wall);
+    free(rank_wall);
+    if (rc == 0 && !rec->check_passed)
+        rc = PARITY_EFAIL;
+    return rc;
+}
+
+int run_execute(struct run_config *cfg)
+{
+    struct run_record rec = {.cfg = cfg};
+    provenance_collect(&rec.prov);
+    int rc = start(cfg, &rec.init_seconds);
+    if (rc == 0)
+        rc = validate(cfg);
+    if (rc == 0)
+        rc = measure_and_write(cfg, &rec);
+    comm_finalize();
+    return rc;
+}
