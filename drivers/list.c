@@ -30,8 +30,14 @@ static void list_kernel(const struct kernel *k)
 int cmd_list(int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        puts("usage: parity list [KERNEL]\n\nKernels with their parameters and presets, "
-             "variants, output arrays,\nverification policy and self-check.");
+        puts("usage: parity list [KERNEL | --names]\n\nKernels with their parameters and presets, "
+             "variants, output arrays,\nverification policy and self-check.  --names: only the "
+             "names, one a line\n(for scripts).");
+        return 0;
+    }
+    if (argc > 1 && strcmp(argv[1], "--names") == 0) {
+        for (const struct kernel *const *k = kernel_registry; *k; k++)
+            puts((*k)->name);
         return 0;
     }
     if (argc > 1) {

@@ -39,6 +39,13 @@ int result_path(const struct run_config *cfg, char *path, size_t size)
 {
     if (cfg->out_file) {
         snprintf(path, size, "%s", cfg->out_file);
+        char *slash = strrchr(path, '/');
+        if (slash && slash != path) { /* create the folder it goes into */
+            *slash = '\0';
+            int rc = make_dirs(path);
+            *slash = '/';
+            CHECK(rc);
+        }
         return 0;
     }
     CHECK(make_dirs(cfg->outdir));

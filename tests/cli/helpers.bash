@@ -1,0 +1,28 @@
+# Shared by the bats files.  PARITY is set by tests/run-all.sh (make test).
+: "${PARITY:=$BATS_TEST_DIRNAME/../../build/parity}"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+parity() { "$PARITY" "$@"; }
+
+# mpirun with as many ranks as asked, even past the cores (--oversubscribe).
+mpi() {
+    local np=$1
+    shift
+    mpirun --oversubscribe -np "$np" "$PARITY" "$@"
+}
+
+# Fail with a message (bats shows it) unless the command's stderr is exactly
+# one line: the contract for bad input.
+assert_one_line_error() {
+    if [ "${#stderr_lines[@]}" -ne 1 ]; then
+        echo "expected one line on stderr, got ${#stderr_lines[@]}:" >&2
+        printf '%s\n' "${stderr_lines[@]}" >&2
+        return 1
+    fi
+    [[ "${stderr_lines[0]}" == parity:* ]]
+}
+
+# verify's table rows for one folder: "mode p t reduce variant verdict..."
+verify_rows() {
+    "$PARITY" verify "$@" | awk '$1 ~ /^(seq|omp|mpi)$/'
+}

@@ -1,0 +1,90 @@
+/* Command-line values: numbers are parsed strictly, kernel parameters become
+ * options, and presets/hand-set values resolve as documented. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../common/numparse.h"
+#include "../../drivers/run.h"
+
+static void test_parse_int64_accepts_exact_forms(void **state)
+{
+    (void)state;
+    int64_t v;
+    assert_int_equal(parse_int64("1000000", &v), 0);
+    assert_int_equal(v, 1000000);
+    assert_int_equal(parse_int64("1e6", &v), 0);
+    assert_int_equal(v, 1000000);
+    assert_int_equal(parse_int64("4_000_000", &v), 0);
+    assert_int_equal(v, 4000000);
+    assert_int_equal(parse_int64("-3", &v), 0);
+    assert_int_equal(v, -3);
+}
+
+static void test_parse_int64_rejects_garbage(void **state)
+{
+    (void)state;
+    int64_t v;
+    const char *bad[] = {"", "abc", "12abc", "1.5", "1e400", "99999999999999999999", " 7x"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(parse_int64(bad[i], &v), -1);
+}
+
+static int parse(struct run_config *cfg, int argc, char **argv)
+{
+    return run_parse(argc, argv, cfg);
+}
+
+static void test_run_parse_preset_then_param_is_custom(void **state)
+{
+    (void)state;
+    static struct run_config cfg;
+    char *argv[] = {"run", "pi", "--size", "tiny", "--n", "1234", "--mode", "omp",
+                    "--threads", "3", "--reduce", "fast", NULL};
+    assert_int_equal(parse(&cfg, 12, argv), 0);
+    assert_int_equal(kernel_param(&cfg.ctx, "n"), 1234);
+    assert_int_equal(cfg.preset, PRESET_CUSTOM);
+    assert_int_equal(cfg.ctx.mode, MODE_OMP);
+    assert_int_equal(cfg.ctx.threads, 3);
+    assert_int_equal(cfg.ctx.reduce, REDUCE_FAST);
+}
+
+static void test_run_parse_param_equal_to_preset_keeps_preset(void **state)
+{
+    (void)state;
+    static struct run_config cfg;
+    char *argv[] = {"run", "pi", "--n", "1e6", "--size", "tiny", NULL};
+    assert_int_equal(parse(&cfg, 6, argv), 0);
+    assert_int_equal(cfg.preset, PRESET_TINY);
+    assert_string_equal(run_preset_name(&cfg), "tiny");
+}
+
+static void test_run_parse_rejects_bad_input(void **state)
+{
+    (void)state;
+    static struct run_config cfg;
+    char *unknown[] = {"run", "nosuch", NULL};
+    char *badnum[] = {"run", "pi", "--n", "lots", NULL};
+    char *range[] = {"run", "pi", "--n", "0", NULL};
+    char *seqthreads[] = {"run", "pi", "--threads", "2", NULL};
+    char *variant[] = {"run", "pi", "--variant", "nope", NULL};
+    assert_int_equal(parse(&cfg, 2, unknown), -2);
+    assert_int_equal(parse(&cfg, 4, badnum), -2);
+    assert_int_equal(parse(&cfg, 4, range), -2);
+    assert_int_equal(parse(&cfg, 4, seqthreads), -2);
+    assert_int_equal(parse(&cfg, 4, variant), -2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_int64_accepts_exact_forms),
+        cmocka_unit_test(test_parse_int64_rejects_garbage),
+        cmocka_unit_test(test_run_parse_preset_then_param_is_custom),
+        cmocka_unit_test(test_run_parse_param_equal_to_preset_keeps_preset),
+        cmocka_unit_test(test_run_parse_rejects_bad_input),
+    };
+    return cmocka_run_group_tests_name("cli_parsing", tests, NULL, NULL);
+}

@@ -1,0 +1,137 @@
+/* Reproducible reductions: the bits of a sum do not depend on how many
+ * workers formed it, while a naive per-worker sum does depend on it (the
+ * reason the repro module exists, and proof that the check can fail). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../common/partition.h"
+#include "../../common/repro.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Terms of wildly different magnitude, so the order of addition shows. */
+static double term(int64_t i)
+{
+    return sin((double)i * 0.7) * pow(10.0, (double)(i % 17) - 8.0);
+}
+
+/* What P workers, each owning a contiguous range of blocks, get with repro. */
+static double repro_sum_with_workers(int64_t n, int workers)
+{
+    struct repro_blocks blocks = repro_blocks_for(n);
+    double *partials = calloc((size_t)blocks.count, sizeof(double));
+    for (int w = workers - 1; w >= 0; w--) { /* any order of workers */
+        int64_t b0, b1;
+        partition_range(blocks.count, workers, w, &b0, &b1);
+        for (int64_t b = b0; b < b1; b++) {
+            int64_t lo, hi;
+            repro_block_range(&blocks, b, &lo, &hi);
+            double s = 0.0;
+            for (int64_t i = lo; i < hi; i++)
+                s += term(i);
+            partials[b] = s;
+        }
+    }
+    double out;
+    repro_tree_sum(partials, blocks.count, 1, &out);
+    free(partials);
+    return out;
+}
+
+/* What P workers get by summing their index ranges and adding the results. */
+static double naive_sum_with_workers(int64_t n, int workers)
+{
+    double total = 0.0;
+    for (int w = 0; w < workers; w++) {
+        int64_t lo, hi;
+        partition_range(n, workers, w, &lo, &hi);
+        double s = 0.0;
+        for (int64_t i = lo; i < hi; i++)
+            s += term(i);
+        total += s;
+    }
+    return total;
+}
+
+static void test_repro_sum_bitwise_across_worker_counts(void **state)
+{
+    (void)state;
+    const int64_t n = 1000003; /* not a multiple of any block size */
+    double ref = repro_sum_with_workers(n, 1);
+    for (int w = 2; w <= 13; w++) {
+        double x = repro_sum_with_workers(n, w);
+        assert_memory_equal(&ref, &x, sizeof ref);
+    }
+}
+
+static void test_naive_sum_differs_across_worker_counts(void **state)
+{
+    (void)state;
+    const int64_t n = 1000003;
+    double ref = naive_sum_with_workers(n, 1);
+    int differing = 0;
+    for (int w = 2; w <= 13; w++) {
+        double x = naive_sum_with_workers(n, w);
+        differing += memcmp(&ref, &x, sizeof ref) != 0;
+    }
+    assert_true(differing > 0); /* why repro is needed at all */
+}
+
+static void test_blocks_depend_on_n_only_and_cover_it(void **state)
+{
+    (void)state;
+    int64_t sizes[] = {1, 7, REPRO_MIN_BLOCK, REPRO_MIN_BLOCK + 1, 1000003, INT64_C(20000000000)};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        struct repro_blocks b = repro_blocks_for(sizes[i]);
+        assert_true(b.count >= 1 && b.count <= REPRO_MAX_BLOCKS);
+        assert_true(b.size >= REPRO_MIN_BLOCK);
+        int64_t lo, hi;
+        repro_block_range(&b, b.count - 1, &lo, &hi);
+        assert_int_equal(hi, sizes[i]);
+        assert_true(lo < hi);
+    }
+}
+
+static void test_tree_sum_width_sums_columns_independently(void **state)
+{
+    (void)state;
+    double p[5][2] = {{1, 10}, {2, 20}, {3, 30}, {4, 40}, {5, 50}};
+    double out[2];
+    repro_tree_sum(&p[0][0], 5, 2, out);
+    assert_true(out[0] == 15.0 && out[1] == 150.0);
+    repro_tree_sum(&p[0][0], 0, 2, out);
+    assert_true(out[0] == 0.0 && out[1] == 0.0);
+}
+
+static void test_partition_is_balanced_and_complete(void **state)
+{
+    (void)state;
+    for (int parts = 1; parts <= 9; parts++) {
+        int64_t next = 0;
+        for (int p = 0; p < parts; p++) {
+            int64_t lo, hi;
+            partition_range(23, parts, p, &lo, &hi);
+            assert_int_equal(lo, next);
+            assert_true(hi - lo == 23 / parts || hi - lo == 23 / parts + 1);
+            next = hi;
+        }
+        assert_int_equal(next, 23);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repro_sum_bitwise_across_worker_counts),
+        cmocka_unit_test(test_naive_sum_differs_across_worker_counts),
+        cmocka_unit_test(test_blocks_depend_on_n_only_and_cover_it),
+        cmocka_unit_test(test_tree_sum_width_sums_columns_independently),
+        cmocka_unit_test(test_partition_is_balanced_and_complete),
+    };
+    return cmocka_run_group_tests_name("repro", tests, NULL, NULL);
+}
