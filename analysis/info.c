@@ -40,6 +40,8 @@ static void show(const struct result_file *r)
             printf("  = %.17g", a->is_int ? (double)a->i64[0] : a->f64[0]);
         putchar('\n');
     }
+    printf("  placement %lld usable CPU(s)%s (h5dump -g /placement for every thread)\n",
+           (long long)r->cpus_available, r->oversubscribed ? ", OVERSUBSCRIBED" : "");
     printf("  check     %s: error %.3g, bound %.3g (%s)\n", r->check_passed ? "passed" : "FAILED",
            r->check_error, r->check_bound, r->check_what);
 }

@@ -199,6 +199,16 @@ int result_read(const char *path, struct result_file *r, int load_arrays)
     if (rc == 0) rc = read_result(file, r, load_arrays);
     if (rc == 0) rc = read_timing(file, r);
     if (rc == 0) rc = read_check(file, r);
+    if (rc == 0) {
+        hid_t g = H5Gopen2(file, "placement", H5P_DEFAULT);
+        if (g < 0) {
+            rc = fail(path, "no /placement group");
+        } else {
+            h5_attr_get_int64(g, "cpus_available", &r->cpus_available);
+            h5_attr_get_int64(g, "oversubscribed", &r->oversubscribed);
+            H5Gclose(g);
+        }
+    }
     H5Fclose(file);
     if (rc != 0)
         result_free(r);

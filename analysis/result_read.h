@@ -36,6 +36,8 @@ struct result_file {
     int nreps;
     double *wall;        /* [reps] seconds */
     double median_seconds, init_seconds, gflops, gbytes_per_s;
+    int64_t cpus_available; /* /placement: CPUs the job could use on a host */
+    int64_t oversubscribed; /* ranks x threads exceeded them */
 };
 
 /* Read `path`; with load_arrays the /result datasets are loaded too.

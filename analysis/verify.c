@@ -191,6 +191,12 @@ static void judge(struct entry *e, int lo, int hi, int i, struct result_file *re
         snprintf(extra + n, sizeof extra - n, "%s%lld NaN/Inf", c.detail[0] || n ? "; " : "",
                  (long long)c.nonfinite);
     }
+    if (r->oversubscribed) {
+        size_t n = strlen(extra);
+        snprintf(extra + n, sizeof extra - n, "%soversubscribed (%lld x %lld on %lld CPUs)",
+                 c.detail[0] || n ? "; " : "", (long long)r->ranks, (long long)r->threads,
+                 (long long)r->cpus_available);
+    }
     if (strstr(r->cflags, "-ffast-math") || strstr(r->cflags, "-Ofast")) {
         t->fast_math++;
         size_t n = strlen(extra);

@@ -4,7 +4,6 @@
 #include "../common/error.h"
 
 #include <mpi.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -126,17 +125,12 @@ void comm_gather_doubles(const double *mine, int n, double *all)
         memcpy(all, mine, sizeof(double) * (size_t)n);
 }
 
-void comm_gather_strings(const char *mine, size_t len, char *all)
+void comm_gather_bytes(const void *mine, size_t len, void *all)
 {
-    char *buf = calloc(1, len);
-    if (!buf)
-        comm_abort(1);
-    strncpy(buf, mine, len - 1);
     if (active)
-        MPI_Gather(buf, (int)len, MPI_CHAR, all, (int)len, MPI_CHAR, 0, world);
+        MPI_Gather(mine, (int)len, MPI_BYTE, all, (int)len, MPI_BYTE, 0, world);
     else
-        memcpy(all, buf, len);
-    free(buf);
+        memcpy(all, mine, len);
 }
 
 void comm_bcast_bytes(void *buf, size_t n)

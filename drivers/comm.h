@@ -26,8 +26,8 @@ uint64_t comm_sum_u64(uint64_t x);
 int comm_any(int failed);
 /* Gather n doubles from every rank into all[ranks][n] on rank 0. */
 void comm_gather_doubles(const double *mine, int n, double *all);
-/* Gather a string (at most len bytes) from every rank into all[ranks][len]. */
-void comm_gather_strings(const char *mine, size_t len, char *all);
+/* Gather len bytes from every rank into all[ranks][len] on rank 0. */
+void comm_gather_bytes(const void *mine, size_t len, void *all);
 void comm_bcast_bytes(void *buf, size_t n);
 /* End every rank now: for failures that the ranks cannot agree on. */
 void comm_abort(int code) __attribute__((noreturn));

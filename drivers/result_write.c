@@ -287,6 +287,8 @@ int result_write_metadata(const char *tmp_path, const char *path,
         goto out;
     if ((check = make_group(file, "check")) < 0 || write_check(check, rec) < 0)
         goto out;
+    if (placement_write(file, &rec->placement) < 0)
+        goto out;
     rc = PARITY_OK;
 out:
     if (check >= 0) H5Gclose(check);

@@ -8,6 +8,7 @@
 #ifndef PARITY_RESULT_WRITE_H
 #define PARITY_RESULT_WRITE_H
 
+#include "placement.h"
 #include "provenance.h"
 #include "run.h"
 
@@ -30,6 +31,7 @@ struct run_record {
     uint64_t digest_all;                /* of all arrays together */
     struct check_result check;          /* error = max over ranks */
     int check_passed;
+    struct placement placement;         /* where every rank and thread ran */
 };
 
 /* Rank 0: the final path of this run's file (--out, or generated in --outdir,

@@ -205,6 +205,9 @@ static void summary(const struct run_config *cfg, const struct run_record *rec,
            stats_max(rec->wall, (size_t)cfg->reps), rec->gflops, rec->gbytes_per_s,
            rec->check_passed ? "passed" : "FAILED", rec->check.error,
            rec->check.bound, path);
+    if (rec->placement.oversubscribed)
+        printf("  note: oversubscribed: %d rank(s) x %d thread(s) on %d usable CPU(s) "
+               "(see /placement)\n", c->ranks, c->threads, rec->placement.cpus_available);
 }
 
 /* Setup through write, with the kernel's state alive. */
@@ -229,6 +232,8 @@ static int measure_and_write(struct run_config *cfg, struct run_record *rec)
         comm_abort(1);
 
     timed_reps(cfg, state, my_wall);
+    if (placement_collect(cfg->ctx.threads, cfg->ctx.rank, cfg->ctx.ranks, &rec->placement) < 0)
+        comm_abort(1);
     self_check(cfg, state, rec);
     struct kernel_output out = {0};
     k->output(&cfg->ctx, state, &out);
@@ -241,6 +246,7 @@ static int measure_and_write(struct run_config *cfg, struct run_record *rec)
     if (rc == 0 && cfg->ctx.rank == 0 && !cfg->quiet)
         summary(cfg, rec, path);
     k->teardown(state);
+    placement_free(&rec->placement);
     free(my_wall);
     free(wall);
     free(rank_wall);

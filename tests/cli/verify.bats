@@ -79,3 +79,19 @@ setup_file() {
     [[ "$output" == *"pi --mode omp, 1 rank(s) x 2 thread(s)"* ]]
     [[ "$output" == *"check     passed"* ]]
 }
+
+@test "placement: every rank's and thread's CPU and mask are recorded; oversubscription is flagged" {
+    Q="$BATS_TEST_TMPDIR/q"
+    # mpirun binds each rank to one core by default: 2 threads then share it.
+    mpirun --oversubscribe --bind-to core -np 2 "$PARITY" run pi --size tiny --mode mpi \
+        --threads 2 --out "$Q/bound.h5" --quiet
+    run h5dump -d /placement/cpu "$Q/bound.h5"
+    [[ "$output" == *"DATASPACE  SIMPLE { ( 2, 2 ) / ( 2, 2 ) }"* ]]
+    run h5dump -a /placement/oversubscribed "$Q/bound.h5"
+    [[ "$output" == *"(0): 1"* ]]
+    parity run pi --size tiny --out "$Q/seq.h5" --quiet
+    run h5dump -a /placement/oversubscribed "$Q/seq.h5"
+    [[ "$output" == *"(0): 0"* ]]
+    run parity verify "$Q"
+    echo "$output" | grep -E 'mpi +2 +2 .*oversubscribed \(2 x 2 on [0-9]+ CPUs\)'
+}
