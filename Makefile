@@ -121,6 +121,13 @@ check:
 test: $(BUILD)/parity $(TEST_BINS) $(TOOL_BINS)
 	@PARITY_BUILD=$(abspath $(BUILD)) tests/run-all.sh $(TEST_BINS)
 
+# Open MPI, PMIx and HDF5 keep allocations until exit; tests/lsan.supp names
+# those libraries (never parity's code).  Full unwinding and keeping MPI's
+# plugins loaded give the leak reports frames that the suppressions can match.
+check-asan: export ASAN_OPTIONS = fast_unwind_on_malloc=0:detect_leaks=1
+check-asan: export LSAN_OPTIONS = suppressions=$(abspath tests/lsan.supp):print_suppressions=0
+check-asan: export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
+check-asan: export OMPI_MCA_mca_base_component_disable_dlclose = 1
 check-asan:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory test BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
