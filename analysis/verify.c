@@ -63,21 +63,30 @@ static int is_seq_repro(const struct result_file *r)
     return strcmp(r->mode, "seq") == 0 && strcmp(r->reduce, "repro") == 0;
 }
 
-/* The reference for run `i` in the group [lo, hi): a seq repro run of the
- * same variant if there is one, else of the default variant. */
+/* The reference for run `i` in the group [lo, hi):
+ *  - a seq repro run of a non-default variant (matmul naive, pi racy) is
+ *    compared with the default variant's seq run: variants must agree with
+ *    it within tolerance (bitwise if they happen to);
+ *  - any other run with the first seq repro run of its own variant, else of
+ *    the default variant.
+ * The first seq repro run of the default variant is the problem's reference. */
+static int first_seq(struct entry *e, int lo, int hi, const char *variant)
+{
+    for (int j = lo; j < hi; j++)
+        if (is_seq_repro(&e[j].meta) && strcmp(e[j].meta.variant, variant) == 0)
+            return j;
+    return -1;
+}
+
 static int find_reference(struct entry *e, int lo, int hi, int i)
 {
-    int fallback = -1;
-    for (int j = lo; j < hi; j++) {
-        const struct result_file *r = &e[j].meta;
-        if (!is_seq_repro(r))
-            continue;
-        if (strcmp(r->variant, e[i].meta.variant) == 0)
-            return j;
-        if (strcmp(r->variant, r->kernel->variants[0]) == 0 && fallback < 0)
-            fallback = j;
-    }
-    return fallback;
+    const struct result_file *r = &e[i].meta;
+    const char *default_variant = r->kernel->variants[0];
+    int own = first_seq(e, lo, hi, r->variant);
+    int dflt = first_seq(e, lo, hi, default_variant);
+    if (is_seq_repro(r) && strcmp(r->variant, default_variant) != 0 && dflt >= 0)
+        return dflt;
+    return own >= 0 ? own : dflt;
 }
 
 struct comparison {

@@ -48,8 +48,8 @@ int comm_init(int threads, int *rank, int *ranks, double *init_seconds)
     *init_seconds = now() - t0;
     active = 1;
     world = MPI_COMM_WORLD;
-    /* Errors return codes instead of aborting silently; kernels and the
-     * driver still treat any MPI failure as fatal (comm_abort). */
+    /* An MPI failure ends the whole job with MPI's message rather than
+     * leaving ranks waiting in a collective (the default, made explicit). */
     MPI_Comm_set_errhandler(world, MPI_ERRORS_ARE_FATAL);
     MPI_Comm_rank(world, rank);
     MPI_Comm_size(world, ranks);

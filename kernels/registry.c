@@ -8,12 +8,12 @@
 
 extern const struct kernel kernel_pi;
 /* extern const struct kernel kernel_heat; */
-/* extern const struct kernel kernel_matmul; */
+extern const struct kernel kernel_matmul;
 
 const struct kernel *const kernel_registry[] = {
     &kernel_pi,
     /* &kernel_heat, */
-    /* &kernel_matmul, */
+    &kernel_matmul,
     NULL,
 };
 

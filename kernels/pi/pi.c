@@ -85,7 +85,7 @@ const struct kernel kernel_pi = {
     .variants = pi_variants,
     .variant_help = pi_variant_help,
     .outputs = "value[1]",
-    .verify = {.rtol = 1e-12, .atol = 0.0},
+    .verify = {.rtol = 1e-10, .atol = 0.0}, /* a plain serial loop over 4e8 terms drifts ~1e-12 */
     .check_what = "|value - pi| <= 1/(3 n^2) + pi n eps (midpoint rule bound + rounding)",
     .flops = pi_flops,
     .bytes = pi_bytes,

@@ -95,3 +95,15 @@ setup_file() {
     run parity verify "$Q"
     echo "$output" | grep -E 'mpi +2 +2 .*oversubscribed \(2 x 2 on [0-9]+ CPUs\)'
 }
+
+@test "variants are compared with the default variant: matmul naive is bitwise equal to blocked" {
+    V="$BATS_TEST_TMPDIR/v"
+    parity run matmul --size tiny --outdir "$V" --quiet
+    parity run matmul --size tiny --variant naive --outdir "$V" --quiet
+    parity run matmul --size tiny --variant naive --mode omp --threads 3 --outdir "$V" --quiet
+    run parity verify "$V"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    echo "$output" | grep -E 'seq +1 +1 +repro +naive +bitwise'
+    echo "$output" | grep -E 'omp +1 +3 +repro +naive +bitwise'
+}

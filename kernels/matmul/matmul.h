@@ -1,0 +1,271 @@
+/* matmul: dense C = A·B, n x n doubles, row-major, A and B uniform in [-1, 1)
+ * from a counter-based generator.  Every C[i][j] is the chain
+ *     s = 0;  for k = 0..n-1 (increasing):  s = fma(A[i][k], B[k][j], s)
+ * whatever the variant or decomposition: fma rounds once, identically in
+ * vector and scalar code, so any row partition (threads, ranks) and both
+ * variants (naive, blocked) give the same bits.  Checked by Freivalds
+ * (matmul.c).  The math lives here once; matmul_seq.c, matmul_omp.c and
+ * matmul_mpi.c call matmul_rows() on their own rows. */
+#ifndef PARITY_MATMUL_H
+#define PARITY_MATMUL_H
+
+#include "../../common/partition.h"
+#include "../kernel.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__AVX__) && defined(__FMA__)
+#include <immintrin.h>
+#define MATMUL_AVX2 1
+#endif
+
+/* The variants, in the order of the descriptor's table.  A cblas_dgemm
+ * reference (MATMUL_BLAS) would go after MATMUL_NAIVE and add one case to
+ * matmul_rows(); it reorders the k sums, so verify would judge it "within
+ * tolerance" against blocked. */
+enum matmul_variant { MATMUL_BLOCKED, MATMUL_NAIVE };
+
+/* Blocking (GotoBLAS/BLIS loop order).  An MR x NR tile of C lives in
+ * registers across a k block: 6 x 8 = 12 AVX2 accumulators + 2 B vectors + 1
+ * broadcast fit the 16 ymm registers.  The packed KC x NR micro-panel of B
+ * (16 KiB) stays in L1 while the MC x KC block of A (240 KiB) stays in L2;
+ * the KC x NC panel of B (<= 4 MiB per thread) lives in L3. */
+#define MATMUL_MR 6
+#define MATMUL_NR 8
+/* The cache blocks can be overridden (-DMATMUL_KC=...) for tuning: they
+ * change the speed, never the bits. */
+#ifndef MATMUL_KC
+#define MATMUL_KC 256
+#endif
+#ifndef MATMUL_MC
+#define MATMUL_MC 120 /* a multiple of MR */
+#endif
+#ifndef MATMUL_NC
+#define MATMUL_NC 2048 /* a multiple of NR */
+#endif
+_Static_assert(MATMUL_MC % MATMUL_MR == 0 && MATMUL_NC % MATMUL_NR == 0,
+               "A blocks are whole MR-row panels, B panels whole NR columns");
+
+/* Packing buffers of one thread, 64-byte aligned (blocked variant). */
+struct matmul_work {
+    double *apack; /* MC x KC block of A as MR-row micro-panels, k-major */
+    double *bpack; /* KC x NC panel of B as NR-column micro-panels, k-major */
+};
+
+/* This process's part of the problem. */
+struct matmul_state {
+    int64_t n;                /* matrix order */
+    int64_t row0, rows;       /* this process's row block of A and C */
+    double *a;                /* rows x n: rows row0.. of A */
+    double *b;                /* n x n: all of B (rank 0 fills it in setup,
+                                 the others receive it in every run) */
+    double *c;                /* rows x n: rows row0.. of C */
+    int nwork;                /* number of workspaces (one per thread) */
+    struct matmul_work *work; /* packing buffers, work[thread] */
+    double c00;               /* C[0][0], the summary scalar on every rank */
+};
+
+static inline int64_t matmul_min(int64_t a, int64_t b) { return a < b ? a : b; }
+
+/* Element `index` of input stream `stream` (0: A, 1: B, 2: Freivalds' x) as
+ * a double in [-1, 1): splitmix64 of (seed, stream, index), so any process
+ * generates any element without generating the ones before it. */
+static inline double matmul_rand(uint64_t seed, uint64_t stream, uint64_t index)
+{
+    uint64_t z = seed * 0x9e3779b97f4a7c15ULL + (stream << 56) + index;
+    for (int round = 0; round < 2; round++) { /* two rounds mix seed into index */
+        z += 0x9e3779b97f4a7c15ULL;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        z ^= z >> 31;
+    }
+    return (double)(z >> 11) * 0x1p-52 - 1.0; /* 53 bits: exact */
+}
+
+/* ---- naive: the textbook loop, one running fma sum per element ---- */
+
+/* Rows [0, m) of C = A·B for the m rows of A at `a` (row stride n). */
+static inline void matmul_naive_rows(int64_t n, int64_t m, const double *a,
+                                     const double *b, double *c)
+{
+    for (int64_t i = 0; i < m; i++)
+        for (int64_t j = 0; j < n; j++) {
+            double s = 0.0;
+            for (int64_t k = 0; k < n; k++)
+                s = fma(a[i * n + k], b[k * n + j], s);
+            c[i * n + j] = s;
+        }
+}
+
+/* ---- blocked: packed panels and a register-blocked micro-kernel ---- */
+
+/* tile += A micro-panel · B micro-panel over kc steps, k increasing.  The
+ * MR x NR tile is at `c` (row stride ldc); `first` starts it at 0 instead of
+ * loading the partial sums of earlier k blocks. */
+#ifdef MATMUL_AVX2
+static inline void matmul_micro(int64_t kc, const double *restrict ap,
+                                const double *restrict bp, double *c,
+                                int64_t ldc, int first)
+{
+    __m256d acc[MATMUL_MR][2];
+#pragma GCC unroll 6
+    for (int r = 0; r < MATMUL_MR; r++) {
+        acc[r][0] = first ? _mm256_setzero_pd() : _mm256_loadu_pd(c + r * ldc);
+        acc[r][1] = first ? _mm256_setzero_pd() : _mm256_loadu_pd(c + r * ldc + 4);
+    }
+    for (int64_t k = 0; k < kc; k++, ap += MATMUL_MR, bp += MATMUL_NR) {
+        __m256d b0 = _mm256_load_pd(bp), b1 = _mm256_load_pd(bp + 4);
+#pragma GCC unroll 6
+        for (int r = 0; r < MATMUL_MR; r++) {
+            __m256d ar = _mm256_broadcast_sd(ap + r);
+            acc[r][0] = _mm256_fmadd_pd(ar, b0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_pd(ar, b1, acc[r][1]);
+        }
+    }
+#pragma GCC unroll 6
+    for (int r = 0; r < MATMUL_MR; r++) {
+        _mm256_storeu_pd(c + r * ldc, acc[r][0]);
+        _mm256_storeu_pd(c + r * ldc + 4, acc[r][1]);
+    }
+}
+#else
+/* Portable version: the same fma chain per element, left to the compiler. */
+static inline void matmul_micro(int64_t kc, const double *restrict ap,
+                                const double *restrict bp, double *c,
+                                int64_t ldc, int first)
+{
+    double acc[MATMUL_MR][MATMUL_NR];
+    for (int r = 0; r < MATMUL_MR; r++)
+        for (int j = 0; j < MATMUL_NR; j++)
+            acc[r][j] = first ? 0.0 : c[r * ldc + j];
+    for (int64_t k = 0; k < kc; k++, ap += MATMUL_MR, bp += MATMUL_NR)
+        for (int r = 0; r < MATMUL_MR; r++)
+            for (int j = 0; j < MATMUL_NR; j++)
+                acc[r][j] = fma(ap[r], bp[j], acc[r][j]);
+    for (int r = 0; r < MATMUL_MR; r++)
+        for (int j = 0; j < MATMUL_NR; j++)
+            c[r * ldc + j] = acc[r][j];
+}
+#endif
+
+/* An mr x nr tile (mr <= MR, nr <= NR).  Edge tiles go through a full-size
+ * copy: the padded rows and columns of the packed panels are zeros, and their
+ * results are simply not copied back. */
+static inline void matmul_tile(int64_t kc, const double *ap, const double *bp,
+                               double *c, int64_t ldc, int64_t mr, int64_t nr,
+                               int first)
+{
+    if (mr == MATMUL_MR && nr == MATMUL_NR) {
+        matmul_micro(kc, ap, bp, c, ldc, first);
+        return;
+    }
+    double t[MATMUL_MR * MATMUL_NR] = {0};
+    for (int64_t r = 0; r < mr && !first; r++)
+        memcpy(t + r * MATMUL_NR, c + r * ldc, (size_t)nr * sizeof(double));
+    matmul_micro(kc, ap, bp, t, MATMUL_NR, first);
+    for (int64_t r = 0; r < mr; r++)
+        memcpy(c + r * ldc, t + r * MATMUL_NR, (size_t)nr * sizeof(double));
+}
+
+/* Pack the mc x kc block of A at `a` (row stride n) into MR-row micro-panels:
+ * apack[panel][k][r], zero rows past mc.  Copying changes no value. */
+static inline void matmul_pack_a(int64_t n, int64_t mc, int64_t kc,
+                                 const double *a, double *apack)
+{
+    for (int64_t i0 = 0; i0 < mc; i0 += MATMUL_MR, apack += MATMUL_MR * kc)
+        for (int64_t k = 0; k < kc; k++)
+            for (int64_t r = 0; r < MATMUL_MR; r++)
+                apack[k * MATMUL_MR + r] = i0 + r < mc ? a[(i0 + r) * n + k] : 0.0;
+}
+
+/* Pack the kc x nc panel of B at `b` (row stride n) into NR-column
+ * micro-panels: bpack[panel][k][j], zero columns past nc. */
+static inline void matmul_pack_b(int64_t n, int64_t kc, int64_t nc,
+                                 const double *b, double *bpack)
+{
+    for (int64_t j0 = 0; j0 < nc; j0 += MATMUL_NR, bpack += MATMUL_NR * kc) {
+        int64_t w = matmul_min(MATMUL_NR, nc - j0);
+        for (int64_t k = 0; k < kc; k++) {
+            for (int64_t j = 0; j < w; j++)
+                bpack[k * MATMUL_NR + j] = b[k * n + j0 + j];
+            for (int64_t j = w; j < MATMUL_NR; j++)
+                bpack[k * MATMUL_NR + j] = 0.0;
+        }
+    }
+}
+
+/* The mc x nc block of C at `c` += packed A block · packed B panel over kc. */
+static inline void matmul_macro(int64_t n, int64_t mc, int64_t nc, int64_t kc,
+                                const double *apack, const double *bpack,
+                                double *c, int first)
+{
+    for (int64_t j0 = 0; j0 < nc; j0 += MATMUL_NR)
+        for (int64_t i0 = 0; i0 < mc; i0 += MATMUL_MR)
+            matmul_tile(kc, apack + i0 * kc, bpack + j0 * kc, c + i0 * n + j0, n,
+                        matmul_min(MATMUL_MR, mc - i0), matmul_min(MATMUL_NR, nc - j0),
+                        first);
+}
+
+/* Rows [0, m) of C = A·B, blocked.  For each element the k blocks are taken
+ * in increasing order (the pc loop is outside everything that touches a
+ * given element more than once), so its fma chain is the naive one. */
+static inline void matmul_blocked_rows(int64_t n, int64_t m, const double *a,
+                                       const double *b, double *c,
+                                       const struct matmul_work *w)
+{
+    for (int64_t jc = 0; jc < n; jc += MATMUL_NC) {
+        int64_t nc = matmul_min(MATMUL_NC, n - jc);
+        for (int64_t pc = 0; pc < n; pc += MATMUL_KC) {
+            int64_t kc = matmul_min(MATMUL_KC, n - pc);
+            matmul_pack_b(n, kc, nc, b + pc * n + jc, w->bpack);
+            for (int64_t ic = 0; ic < m; ic += MATMUL_MC) {
+                int64_t mc = matmul_min(MATMUL_MC, m - ic);
+                matmul_pack_a(n, mc, kc, a + ic * n + pc, w->apack);
+                matmul_macro(n, mc, nc, kc, w->apack, w->bpack, c + ic * n + jc,
+                             pc == 0);
+            }
+        }
+    }
+}
+
+/* ---- the body every mode calls ---- */
+
+/* Local rows [lo, hi) of C, by the chosen variant, with workspace `w`. */
+static inline void matmul_rows(int variant, const struct matmul_state *s,
+                               int64_t lo, int64_t hi, const struct matmul_work *w)
+{
+    int64_t n = s->n;
+    if (hi <= lo)
+        return;
+    if (variant == MATMUL_NAIVE)
+        matmul_naive_rows(n, hi - lo, s->a + lo * n, s->b, s->c + lo * n);
+    else
+        matmul_blocked_rows(n, hi - lo, s->a + lo * n, s->b, s->c + lo * n, w);
+}
+
+/* Thread `t` of `nt`'s share of `rows` local rows: whole MR-row groups,
+ * balanced (partition_range), so no micro-kernel tile straddles threads. */
+static inline void matmul_thread_rows(int64_t rows, int nt, int t, int64_t *lo,
+                                      int64_t *hi)
+{
+    int64_t groups = (rows + MATMUL_MR - 1) / MATMUL_MR;
+    partition_range(groups, nt, t, lo, hi);
+    *lo = matmul_min(*lo * MATMUL_MR, rows);
+    *hi = matmul_min(*hi * MATMUL_MR, rows);
+}
+
+/* Shared by the three modes (matmul.c). */
+int matmul_setup(const struct run_ctx *ctx, void **state);
+
+/* All local rows with ctx->threads OpenMP threads (matmul_omp.c); the omp
+ * mode and hybrid MPI both use it. */
+void matmul_compute_omp(const struct run_ctx *ctx, struct matmul_state *s);
+
+/* The modes' run functions (matmul_seq.c, matmul_omp.c, matmul_mpi.c). */
+void matmul_run_seq(const struct run_ctx *ctx, void *state);
+void matmul_run_omp(const struct run_ctx *ctx, void *state);
+void matmul_run_mpi(const struct run_ctx *ctx, void *state);
+
+#endif

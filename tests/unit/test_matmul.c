@@ -1,0 +1,151 @@
+/* matmul: naive and blocked give the same bits, so do any thread count and
+ * any row-block decomposition (as MPI ranks use it); the Freivalds self-check
+ * passes on the computed C and fails when one element is off by 1e-6.
+ * Odd sizes exercise every remainder (rows % 6, columns % 8, k % 256). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../kernels/matmul/matmul.h"
+
+#include <omp.h>
+#include <stdlib.h>
+
+extern const struct kernel kernel_matmul;
+
+static struct run_ctx make_ctx(enum mode mode, int threads, int variant, int64_t n)
+{
+    struct run_ctx ctx = {.kernel = &kernel_matmul, .mode = mode, .threads = threads,
+                          .ranks = 1, .rank = 0, .variant = variant, .seed = 1,
+                          .reduce = REDUCE_REPRO};
+    ctx.param[0] = n;
+    return ctx;
+}
+
+/* Set up and run one mode; the caller tears the state down. */
+static struct matmul_state *run_mode(const struct run_ctx *ctx)
+{
+    void *state = NULL;
+    assert_int_equal(kernel_matmul.mode[ctx->mode].setup(ctx, &state), 0);
+    omp_set_num_threads(ctx->threads);
+    kernel_matmul.mode[ctx->mode].run(ctx, state);
+    return state;
+}
+
+static size_t matrix_bytes(int64_t n) { return (size_t)(n * n) * sizeof(double); }
+
+static void test_matmul_naive_and_blocked_bitwise_equal(void **unused)
+{
+    (void)unused;
+    for (int64_t n = 1; n <= 300; n += n < 20 ? 1 : 67) {
+        struct run_ctx cb = make_ctx(MODE_SEQ, 1, MATMUL_BLOCKED, n);
+        struct run_ctx cn = make_ctx(MODE_SEQ, 1, MATMUL_NAIVE, n);
+        struct matmul_state *b = run_mode(&cb), *v = run_mode(&cn);
+        assert_memory_equal(b->c, v->c, matrix_bytes(n));
+        kernel_matmul.teardown(b);
+        kernel_matmul.teardown(v);
+    }
+}
+
+static void test_matmul_omp_bitwise_equal_to_seq(void **unused)
+{
+    (void)unused;
+    struct run_ctx cs = make_ctx(MODE_SEQ, 1, MATMUL_BLOCKED, 67);
+    struct matmul_state *ref = run_mode(&cs);
+    for (int t = 1; t <= 4; t++) {
+        struct run_ctx co = make_ctx(MODE_OMP, t, MATMUL_BLOCKED, 67);
+        struct matmul_state *s = run_mode(&co);
+        assert_memory_equal(ref->c, s->c, matrix_bytes(67));
+        kernel_matmul.teardown(s);
+    }
+    kernel_matmul.teardown(ref);
+}
+
+/* The MPI decomposition without MPI: each "rank" sets up its uneven row
+ * block, receives B (as the broadcast would deliver it) and computes. */
+static void test_matmul_row_blocks_bitwise_equal_to_seq(void **unused)
+{
+    (void)unused;
+    const int64_t n = 67;
+    struct run_ctx cs = make_ctx(MODE_SEQ, 1, MATMUL_BLOCKED, n);
+    struct matmul_state *ref = run_mode(&cs);
+    for (int ranks = 2; ranks <= 5; ranks++)
+        for (int r = 0; r < ranks; r++) {
+            struct run_ctx cr = make_ctx(MODE_SEQ, 1, MATMUL_BLOCKED, n);
+            cr.ranks = ranks;
+            cr.rank = r;
+            void *state = NULL;
+            assert_int_equal(kernel_matmul.mode[MODE_SEQ].setup(&cr, &state), 0);
+            struct matmul_state *s = state;
+            memcpy(s->b, ref->b, matrix_bytes(n));
+            matmul_rows(MATMUL_BLOCKED, s, 0, s->rows, &s->work[0]);
+            assert_memory_equal(ref->c + s->row0 * n, s->c,
+                                (size_t)(s->rows * n) * sizeof(double));
+            kernel_matmul.teardown(s);
+        }
+    kernel_matmul.teardown(ref);
+}
+
+static void test_matmul_freivalds_passes(void **unused)
+{
+    (void)unused;
+    for (int v = MATMUL_BLOCKED; v <= MATMUL_NAIVE; v++) {
+        struct run_ctx ctx = make_ctx(MODE_SEQ, 1, v, 67);
+        struct matmul_state *s = run_mode(&ctx);
+        struct check_result c;
+        kernel_matmul.check(&ctx, s, &c);
+        assert_true(c.error <= c.bound);
+        assert_true(c.bound > 0.0 && c.bound < 1e-9); /* ~ n^3 u / 2 */
+        kernel_matmul.teardown(s);
+    }
+}
+
+/* One element off by 1e-6 (first, middle, last; up and down) is caught. */
+static void test_matmul_freivalds_fails_on_a_perturbed_element(void **unused)
+{
+    (void)unused;
+    const int64_t sizes[] = {67, 517};
+    for (int z = 0; z < 2; z++) {
+        int64_t n = sizes[z];
+        struct run_ctx ctx = make_ctx(MODE_SEQ, 1, MATMUL_BLOCKED, n);
+        struct matmul_state *s = run_mode(&ctx);
+        const int64_t where[] = {0, (n / 2) * n + n / 3, n * n - 1};
+        for (int w = 0; w < 3; w++)
+            for (int sign = -1; sign <= 1; sign += 2) {
+                double saved = s->c[where[w]];
+                s->c[where[w]] += sign * 1e-6;
+                struct check_result c;
+                kernel_matmul.check(&ctx, s, &c);
+                assert_true(c.error > c.bound);
+                s->c[where[w]] = saved;
+            }
+        kernel_matmul.teardown(s);
+    }
+}
+
+static void test_matmul_inputs_in_range_and_repeatable(void **unused)
+{
+    (void)unused;
+    for (uint64_t i = 0; i < 100000; i++) {
+        double x = matmul_rand(7, 1, i);
+        assert_true(x >= -1.0 && x < 1.0);
+        assert_true(x == matmul_rand(7, 1, i));
+    }
+    assert_true(matmul_rand(7, 0, 5) != matmul_rand(7, 1, 5)); /* streams differ */
+    assert_true(matmul_rand(7, 0, 5) != matmul_rand(8, 0, 5)); /* seeds differ */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_matmul_naive_and_blocked_bitwise_equal),
+        cmocka_unit_test(test_matmul_omp_bitwise_equal_to_seq),
+        cmocka_unit_test(test_matmul_row_blocks_bitwise_equal_to_seq),
+        cmocka_unit_test(test_matmul_freivalds_passes),
+        cmocka_unit_test(test_matmul_freivalds_fails_on_a_perturbed_element),
+        cmocka_unit_test(test_matmul_inputs_in_range_and_repeatable),
+    };
+    return cmocka_run_group_tests_name("matmul", tests, NULL, NULL);
+}
