@@ -255,8 +255,9 @@ int run_parse(int argc, char **argv, struct run_config *cfg)
         return PARITY_EUSAGE;
     }
     /* A hand-set parameter that differs from the preset makes it custom. */
+    int chosen = cfg->preset;
     for (int p = 0; p < k->nparams; p++)
-        if (param_set[p] && cfg->ctx.param[p] != k->params[p].preset[cfg->preset])
+        if (param_set[p] && cfg->ctx.param[p] != k->params[p].preset[chosen])
             cfg->preset = PRESET_CUSTOM;
     return resolve_threads(cfg);
 }

@@ -107,3 +107,14 @@ setup_file() {
     echo "$output" | grep -E 'seq +1 +1 +repro +naive +bitwise'
     echo "$output" | grep -E 'omp +1 +3 +repro +naive +bitwise'
 }
+
+@test "a perturbed grid element of an MPI run is located: count, first index, worst error" {
+    H="$BATS_TEST_TMPDIR/h"
+    parity run heat --size tiny --out "$H/seq.h5" --quiet
+    mpi 2 run heat --size tiny --mode mpi --out "$H/mpi.h5" --quiet
+    "$PARITY_BUILD/tests/h5perturb" "$H/mpi.h5" grid 100 1e-12
+    run parity verify "$H"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    echo "$output" | grep -E 'mpi +2 +1 .* MISMATCH +grid: 1 of 4096 differ, first \[100\], max abs 1e-12'
+}

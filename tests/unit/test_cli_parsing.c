@@ -61,6 +61,16 @@ static void test_run_parse_param_equal_to_preset_keeps_preset(void **state)
     assert_string_equal(run_preset_name(&cfg), "tiny");
 }
 
+static void test_run_parse_two_hand_set_params_stay_custom(void **state)
+{
+    (void)state;
+    static struct run_config cfg;
+    char *argv[] = {"run", "heat", "--n", "37", "--steps", "11", NULL};
+    assert_int_equal(parse(&cfg, 6, argv), 0);
+    assert_int_equal(cfg.preset, PRESET_CUSTOM);
+    assert_int_equal(kernel_param(&cfg.ctx, "steps"), 11);
+}
+
 static void test_run_parse_rejects_bad_input(void **state)
 {
     (void)state;
@@ -84,6 +94,7 @@ int main(void)
         cmocka_unit_test(test_parse_int64_rejects_garbage),
         cmocka_unit_test(test_run_parse_preset_then_param_is_custom),
         cmocka_unit_test(test_run_parse_param_equal_to_preset_keeps_preset),
+        cmocka_unit_test(test_run_parse_two_hand_set_params_stay_custom),
         cmocka_unit_test(test_run_parse_rejects_bad_input),
     };
     return cmocka_run_group_tests_name("cli_parsing", tests, NULL, NULL);

@@ -1,0 +1,214 @@
+/* heat: descriptor, presets, work model and self-check (the stencil is in
+ * heat.h, the three loops in heat_seq.c, heat_omp.c, heat_mpi.c).
+ *
+ * Check: u0(i,j) = sin(pi x_i) sin(pi y_j) is an eigenvector of the discrete
+ * operator A: one step multiplies it by lambda = 1 - 8 r sin^2(pi h/2), so
+ * after S steps u = lambda^S u0 up to rounding.  error = max |u - lambda^S
+ * u0| over this process's points; bound = 4 (S + 4) eps.  Why (max norm,
+ * |u| <= 1, eps = DBL_EPSILON):
+ *   - one step rounds 6 operations (4u is exact); with |u| <= M the worst
+ *     case is 16 M eps/2 in the difference, 0.2 x that after r*, plus the
+ *     last two roundings: <= 2.9 eps M per point and step;
+ *   - r <= 1/4 makes a step a convex combination (weights 1-4r, r, r, r, r),
+ *     so ||A|| = 1 in the max norm: earlier errors are carried, never
+ *     amplified, and S steps add <= 2.9 S eps;
+ *   - the computed u0 differs from the exact mode by d, |d| <= 4 eps (sin
+ *     of a mirrored argument, then the product); A^S d - lambda^S d <= 8 eps;
+ *   - lambda^S = exp(S log1p(-x)): its error S |log lambda| c eps lambda^S
+ *     is <= c eps / e whatever S is, <= 6 eps in all (n = 1 is the worst).
+ * Total <= 2.9 S eps + 14 eps <= 4 (S + 4) eps.  Measured (this machine):
+ * tiny 2.2e-16 (bound 4.8e-14), n 37 / 11 steps 2.2e-16 (1.3e-14), small
+ * 1.7e-15 (3.1e-13), medium 8.9e-15 (8.9e-13): about 1 % of the bound.  The
+ * largest preset's bound is 3.6e-12, so one value off by 1e-8 fails the
+ * check (tests/unit/test_heat.c does exactly that). */
+#include "heat.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const struct param_desc heat_params[] = {
+    {"n", "interior grid points per side (h = 1/(n+1))",
+     {64, 2048, 4096, 16384}, 1, INT64_C(1) << 20},
+    {"steps", "explicit time steps (r = alpha dt/h^2 = 0.2)",
+     {50, 350, 1000, 4000}, 0, INT64_C(1) << 30},
+};
+
+static const char *const heat_variants[] = {"explicit", NULL};
+static const char *const heat_variant_help[] = {
+    "forward Euler, 5-point stencil, one row function shared by all modes",
+};
+
+/* sin(pi x_i) for every global i: computed once, identically in every mode
+ * and on every rank, so u0 has the same bits everywhere.  The argument is
+ * mirrored into (0, pi/2] (sin(pi - x) = sin x): there an argument rounding
+ * error moves sin by at most 0.56 x that error instead of pi x it near pi,
+ * and the vector is exactly symmetric. */
+static void heat_sine_init(double *sine, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++) {
+        int64_t k = i + 1 <= n - i ? i + 1 : n - i;
+        sine[i] = sin(M_PI * (double)k / (double)(n + 1));
+    }
+}
+
+int heat_alloc(struct heat_state *s, int64_t n, int64_t steps, int64_t row0,
+               int64_t rows, int64_t col0, int64_t cols)
+{
+    *s = (struct heat_state){.n = n, .steps = steps, .row0 = row0, .rows = rows,
+                             .col0 = col0, .cols = cols, .ld = cols + 2};
+    size_t cells = (size_t)(rows + 2) * (size_t)s->ld;
+    s->sine = malloc((size_t)n * sizeof(double));
+    /* calloc: halo cells start (and on the boundary stay) zero. */
+    s->grid[0] = calloc(cells, sizeof(double));
+    s->grid[1] = calloc(cells, sizeof(double));
+    if (!s->sine || !s->grid[0] || !s->grid[1])
+        return -1;
+    heat_sine_init(s->sine, n);
+    s->result = s->grid[0];
+    return 0;
+}
+
+static void heat_teardown(void *state)
+{
+    struct heat_state *s = state;
+    if (s->mpi)
+        heat_mpi_free(s->mpi);
+    free(s->sine);
+    free(s->grid[0]);
+    free(s->grid[1]);
+    free(s);
+}
+
+/* seq and omp: one block, the whole grid. */
+int heat_setup(const struct run_ctx *ctx, void **state)
+{
+    struct heat_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return -1;
+    *state = s;
+    int64_t n = kernel_param(ctx, "n");
+    return heat_alloc(s, n, kernel_param(ctx, "steps"), 0, n, 0, n);
+}
+
+double heat_lambda(int64_t n)
+{
+    double s = sin(M_PI / (2.0 * (double)(n + 1)));
+    return 1.0 - 8.0 * HEAT_R * s * s;
+}
+
+/* lambda^steps, accurate to a few eps for any number of steps (see top). */
+double heat_decay(int64_t n, int64_t steps)
+{
+    double s = sin(M_PI / (2.0 * (double)(n + 1)));
+    return exp((double)steps * log1p(-8.0 * HEAT_R * s * s));
+}
+
+static void heat_output(const struct run_ctx *ctx, void *state,
+                        struct kernel_output *out)
+{
+    (void)ctx;
+    struct heat_state *s = state;
+    out->narrays = 1;
+    out->array[0] = (struct out_array){
+        .name = "grid", .type = OUT_F64, .ndims = 2,
+        .dims = {s->n, s->n}, .offset = {s->row0, s->col0},
+        .count = {s->rows, s->cols}, .row_step = 1,
+        .data = heat_at(s, s->result, 0, 0), .stride = s->ld,
+    };
+    out->nscalars = 1;
+    out->scalar[0] = (struct out_scalar){"max_value", s->max_value};
+}
+
+/* max |u - lambda^S u0| over this process's points; a NaN stays NaN. */
+static void heat_check(const struct run_ctx *ctx, void *state,
+                       struct check_result *r)
+{
+    (void)ctx;
+    struct heat_state *s = state;
+    double decay = heat_decay(s->n, s->steps), err = 0.0;
+    for (int64_t i = 0; i < s->rows; i++) {
+        const double *u = heat_at(s, s->result, i, 0);
+        double si = s->sine[s->row0 + i];
+        for (int64_t j = 0; j < s->cols; j++) {
+            double d = fabs(u[j] - decay * (si * s->sine[s->col0 + j]));
+            err = (d > err || isnan(d)) ? d : err;
+        }
+    }
+    r->error = err;
+    r->bound = 4.0 * ((double)s->steps + 4.0) * DBL_EPSILON;
+}
+
+/* Per point per step: uN+uS, uE+uW, their sum, 4*u, the difference, r*, u+
+ * = 7 flops (the row max at the end is comparisons, not counted). */
+static double heat_flops(const struct run_ctx *ctx)
+{
+    double n = (double)kernel_param(ctx, "n");
+    return 7.0 * n * n * (double)kernel_param(ctx, "steps");
+}
+
+/* Effective traffic 16 bytes per point per step: read u once (the rows above
+ * and below are reused from cache), write u'.  Write-allocate makes the real
+ * DRAM traffic up to 24 bytes when the grid is larger than the caches. */
+static double heat_bytes(const struct run_ctx *ctx)
+{
+    double n = (double)kernel_param(ctx, "n");
+    return 16.0 * n * n * (double)kernel_param(ctx, "steps");
+}
+
+/* Two grids with halo for the largest block, plus the sine vector. */
+static double heat_memory(const struct run_ctx *ctx)
+{
+    int64_t n = kernel_param(ctx, "n");
+    int dims[2] = {1, 1};
+    if (ctx->mode == MODE_MPI)
+        heat_mpi_dims(ctx->ranks, dims);
+    double rows = (double)((n + dims[0] - 1) / dims[0]) + 2.0;
+    double cols = (double)((n + dims[1] - 1) / dims[1]) + 2.0;
+    return 2.0 * 8.0 * rows * cols + 8.0 * (double)n;
+}
+
+/* Every rank needs at least one row and one column: its halo rows must come
+ * from its direct neighbours. */
+static int heat_validate(const struct run_ctx *ctx, char *msg, size_t msg_size)
+{
+    if (ctx->mode != MODE_MPI)
+        return 0;
+    int64_t n = kernel_param(ctx, "n");
+    int dims[2] = {0, 0};
+    heat_mpi_dims(ctx->ranks, dims);
+    if (dims[0] <= n && dims[1] <= n)
+        return 0;
+    snprintf(msg, msg_size,
+             "heat: %d ranks form a %d x %d process grid, more than the n = %lld "
+             "rows or columns: use --n %d or more, or fewer ranks",
+             ctx->ranks, dims[0], dims[1], (long long)n,
+             dims[0] > dims[1] ? dims[0] : dims[1]);
+    return -1;
+}
+
+const struct kernel kernel_heat = {
+    .name = "heat",
+    .summary = "2-D heat equation, explicit 5-point stencil, zero boundary (a memory-bound sweep)",
+    .params = heat_params,
+    .nparams = sizeof heat_params / sizeof heat_params[0],
+    .variants = heat_variants,
+    .variant_help = heat_variant_help,
+    .outputs = "grid[n][n]",
+    .verify = {.rtol = 1e-12, .atol = 1e-15},
+    .check_what = "max |u - lambda^S u0| <= 4 (S+4) eps: decay of the sin.sin eigenmode, "
+                  "lambda = 1 - 8 r sin^2(pi h/2)",
+    .flops = heat_flops,
+    .bytes = heat_bytes,
+    .memory = heat_memory,
+    .validate = heat_validate,
+    .mode = {
+        [MODE_SEQ] = {heat_setup, heat_run_seq, NULL},
+        [MODE_OMP] = {heat_setup, heat_run_omp, NULL},
+        [MODE_MPI] = {heat_setup_mpi, heat_run_mpi, NULL},
+    },
+    .output = heat_output,
+    .check = heat_check,
+    .teardown = heat_teardown,
+};
