@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every test under prove: the cmocka unit-test binaries given as
-# arguments, then the bats command-line tests.  prove's last line
+# arguments, then the bats command-line tests and the Slurm tests (which
+# start a one-node cluster, or skip with the reason where they cannot).  prove's last line
 # ("Result: PASS" / "Result: FAIL") is the summary a CI reader looks for.
 #   PARITY_BUILD   folder holding the parity binary and tests/ (make sets it)
 #   TESTS          optional glob of bats files to run instead of all
@@ -16,5 +17,5 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
 unset OMP_NUM_THREADS OMP_PROC_BIND OMP_PLACES
-bats_files=(${TESTS:-$here/cli/*.bats})
+bats_files=(${TESTS:-$here/cli/*.bats $here/slurm/*.bats})
 exec prove --exec "$here/run-one.sh" "$@" "${bats_files[@]}"

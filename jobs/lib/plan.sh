@@ -1,0 +1,402 @@
+# shellcheck shell=bash
+# The sweep plan, shared by jobs/sweep.sh (workstation), jobs/slurm/submit.sh
+# and the Slurm batch scripts: its keys and defaults, the command-line options
+# that set them, the plan.env file that records them, the list of runs a plan
+# means, and whether a run's result file already exists.  Sourced, not run.
+#
+# A plan is plain key=value lines (valid shell, so `. plan.env` works too):
+#   kernels  sizes  modes  threads  ranks  hybrid  nodes
+#   wide_kernels  wide_threads  reduce  reps  warmup  args
+# A run is one line "KERNEL SIZE MODE RANKS THREADS REDUCE NODES", MODE being
+# parity's seq|omp|mpi (hybrid = mpi with THREADS > 1).
+
+PLAN_KEYS="kernels sizes modes threads ranks hybrid nodes wide_kernels wide_threads reduce reps warmup args"
+PLAN_SIZES="tiny small medium large"
+for _k in $PLAN_KEYS; do unset "plan_$_k"; done
+unset _k
+PLAN_FILE=""
+
+plan_die() { echo "${PLAN_PROG:-plan}: $*" >&2; exit 2; }
+
+# The parity binary: $PARITY, else the build next to these scripts, else PATH.
+plan_find_parity() {
+    local root
+    root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+    if [ -z "${PARITY:-}" ]; then
+        if [ -x "$root/build/parity" ]; then PARITY=$root/build/parity
+        else PARITY=$(command -v parity || true); fi
+    fi
+    [ -n "$PARITY" ] && [ -x "$PARITY" ] ||
+        plan_die "parity not found: run make, or set PARITY=/path/to/parity"
+    export PARITY
+}
+
+# 1 2 4 ... up to $1, then $1 itself and one step past it, so that the sweep
+# shows what oversubscription does: 2 cores give "1 2 4", 6 give "1 2 4 6 8".
+plan_counts() {
+    local max=$1 c=1 out=""
+    while [ "$c" -lt "$max" ]; do out+="$c "; c=$((c * 2)); done
+    if [ "$c" -eq "$max" ]; then echo "$out$c $((c * 2))"; else echo "$out$max $c"; fi
+}
+
+# 1 2 4 ... up to and including the first power of two >= $1
+plan_powers() {
+    local max=$1 c=1 out=""
+    while [ "$c" -lt "$max" ]; do out+="$c "; c=$((c * 2)); done
+    echo "$out$c"
+}
+
+# Hybrid shapes PxT (P, T >= 2, from the counts) that fill the cores exactly
+# or one step past them.
+plan_hybrid_default() {
+    local cores=$1 counts=$2 p t out=""
+    local past
+    past=$(echo "$counts" | tr ' ' '\n' | awk -v c="$cores" '$1 > c' | head -1)
+    for p in $counts; do
+        for t in $counts; do
+            [ "$p" -ge 2 ] && [ "$t" -ge 2 ] || continue
+            if [ $((p * t)) -eq "$cores" ] || [ $((p * t)) -eq "${past:-0}" ]; then out+="${p}x$t "; fi
+        done
+    done
+    echo "${out% }"
+}
+
+# Set one key; lists may be given with commas or spaces (repeats dropped).
+plan_set() {
+    local key=$1 value=$2
+    case " $PLAN_KEYS " in *" $key "*) ;; *) plan_die "unknown plan key '$key' (keys: $PLAN_KEYS)" ;; esac
+    if [ "$key" != args ]; then
+        value=$(echo "$value" | tr ',\t' '  ' |
+            awk '{ for (i = 1; i <= NF; i++) if (!seen[$i]++) printf "%s%s", (n++ ? " " : ""), $i }')
+    fi
+    printf -v "plan_$key" '%s' "$value"
+}
+
+# The options both scripts accept for the plan: plan_option "$@" sets the
+# key and succeeds when $1 is one (it takes a value: shift 2), else fails.
+plan_option() {
+    local opt=${1:-} key
+    case "$opt" in
+        --plan)
+            [ $# -ge 2 ] || plan_die "--plan needs a file (see --help)"
+            PLAN_FILE=$2 ;;
+        --kernels|--sizes|--modes|--threads|--ranks|--hybrid|--nodes|--reduce|--reps|--warmup|--args|--wide-kernels|--wide-threads)
+            key=${opt#--}
+            key=${key//-/_}
+            [ $# -ge 2 ] || plan_die "$opt needs a value (see --help)"
+            plan_set "$key" "$2" ;;
+        *) return 1 ;;
+    esac
+}
+
+plan_options_help() {
+    cat <<'EOF'
+plan (lists take spaces or commas; unset keys get the defaults shown):
+  --kernels LIST      kernels to run (default: all of `parity list --names`)
+  --sizes LIST        tiny|small|medium|large (default small)
+  --modes LIST        omp mpi hybrid (default all three); the seq baseline
+                      of every kernel and size always runs
+  --threads LIST      OpenMP thread counts (default 1 2 4 ... up to the
+                      cores and one step past them, so oversubscription shows)
+  --ranks LIST        MPI rank counts (default like --threads)
+  --hybrid LIST       MPI x OpenMP shapes RANKSxTHREADS, e.g. 2x2,2x4
+                      (default: shapes filling the cores, and one step past)
+  --nodes LIST        node counts for MPI runs (Slurm only; default 1)
+  --reduce LIST       repro and/or fast (default repro); fast runs land
+                      in reduce-fast/ inside the campaign
+  --wide-kernels LIST latency-bound kernels whose thread counts go far past
+                      the cores (default iowait)
+  --wide-threads LIST their thread counts (default 1 2 4 ... 16 or more)
+  --reps R            timed repetitions per run (default 3)
+  --warmup W          untimed warm-ups per run (default 1)
+  --args 'ARGS'       extra `parity run` options for every run, e.g.
+                      '--seed 7' or '--n 5000' (a kernel parameter makes
+                      the file name's size "custom")
+  --plan FILE         read the plan from FILE (key=value lines, as in a
+                      campaign's plan.env); options given as well win
+EOF
+}
+
+# Read a plan file: key=value lines, values optionally quoted, # comments.
+# It is parsed, not executed.
+plan_load() {
+    local file=$1 line key value n=0
+    [ -r "$file" ] || plan_die "cannot read plan file $file"
+    while IFS= read -r line || [ -n "$line" ]; do
+        n=$((n + 1))
+        line=${line%%#*}
+        [[ "$line" =~ ^[[:space:]]*$ ]] && continue
+        [[ "$line" =~ ^[[:space:]]*([a-z_]+)=(.*)$ ]] ||
+            plan_die "$file:$n: not a key=value line: $line"
+        key=${BASH_REMATCH[1]}
+        value=${BASH_REMATCH[2]}
+        value=${value%"${value##*[![:space:]]}"}
+        if [[ "$value" =~ ^\"(.*)\"$ ]] || [[ "$value" =~ ^\'(.*)\'$ ]]; then
+            value=${BASH_REMATCH[1]}
+        fi
+        plan_set "$key" "$value"
+    done <"$file"
+}
+
+# The plan of this command: the --plan file if one was given, the options
+# given as well winning over it, and the defaults (plan_defaults) for the rest.
+plan_resolve() { # CORES_PER_NODE
+    local saved key value var
+    if [ -n "$PLAN_FILE" ]; then
+        saved=$(for key in $PLAN_KEYS; do
+            var=plan_$key
+            if [ -n "${!var+set}" ]; then printf '%s\t%s\n' "$key" "${!var}"; fi
+        done)
+        plan_load "$PLAN_FILE"
+        while IFS=$'\t' read -r key value; do
+            if [ -n "$key" ]; then plan_set "$key" "$value"; fi
+        done <<<"$saved"
+    fi
+    plan_defaults "$@"
+}
+
+# A campaign keeps the plan that made it: refuse to mix another one in.
+plan_same_campaign() { # CAMPAIGN
+    [ -f "$1/plan.env" ] || return 0
+    diff <(plan_text) <(grep -v '^#' "$1/plan.env") >/dev/null && return 0
+    echo "${PLAN_PROG:-plan}: $1 was made by a different plan:" >&2
+    diff <(grep -v '^#' "$1/plan.env") <(plan_text) | sed 's/^/  /' >&2 || true
+    plan_die "continue it with --plan $1/plan.env, or choose another --campaign"
+}
+
+# Fill every unset key from the machine: $1 cores per node.  Rank counts go
+# up to the cores of the most nodes asked for.  Needs PARITY (kernel names).
+plan_defaults() {
+    local cores=$1 counts max_nodes
+    : "${plan_nodes:=1}"
+    # shellcheck disable=SC2086
+    plan_positive nodes $plan_nodes
+    max_nodes=$(echo "$plan_nodes" | tr ' ' '\n' | sort -n | tail -1)
+    counts=$(plan_counts "$cores")
+    : "${plan_kernels:=$("$PARITY" list --names | xargs)}"
+    : "${plan_sizes:=small}"
+    : "${plan_modes:=omp mpi hybrid}"
+    : "${plan_threads:=$counts}"
+    : "${plan_ranks:=$(plan_counts $((cores * max_nodes)))}"
+    : "${plan_hybrid=$(plan_hybrid_default "$cores" "$counts")}"
+    : "${plan_wide_kernels=iowait}"
+    : "${plan_wide_threads:=$(plan_powers $((cores * 4 > 16 ? cores * 4 : 16)))}"
+    : "${plan_reduce:=repro}"
+    : "${plan_reps:=3}"
+    : "${plan_warmup:=1}"
+    : "${plan_args=}"
+    # the seq baseline is part of every sweep
+    plan_modes=$(echo "seq $plan_modes" | tr ' ' '\n' | awk 'NF && !seen[$0]++' | xargs)
+    plan_check
+}
+
+plan_positive() {
+    local what=$1 v
+    shift
+    for v in "$@"; do
+        [[ "$v" =~ ^[1-9][0-9]*$ ]] || plan_die "$what: '$v' is not a positive whole number"
+    done
+}
+
+plan_check() {
+    local known k v
+    known=" $("$PARITY" list --names | xargs) "
+    [ -n "$plan_kernels" ] || plan_die "no kernels to run"
+    for k in $plan_kernels; do
+        [[ "$known" == *" $k "* ]] || plan_die "unknown kernel '$k' (known:$known)"
+    done
+    for v in $plan_sizes; do
+        [[ " $PLAN_SIZES " == *" $v "* ]] || plan_die "unknown size '$v' (sizes: $PLAN_SIZES)"
+    done
+    for v in $plan_modes; do
+        [[ " seq omp mpi hybrid " == *" $v "* ]] || plan_die "unknown mode '$v' (modes: omp mpi hybrid)"
+    done
+    for v in $plan_reduce; do
+        [[ " repro fast " == *" $v "* ]] || plan_die "unknown reduce '$v' (repro or fast)"
+    done
+    for v in $plan_hybrid; do
+        [[ "$v" =~ ^[1-9][0-9]*x[1-9][0-9]*$ ]] || plan_die "hybrid shape '$v' is not RANKSxTHREADS, e.g. 2x2"
+    done
+    # shellcheck disable=SC2086
+    plan_positive threads $plan_threads
+    # shellcheck disable=SC2086
+    plan_positive ranks $plan_ranks
+    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086
+    plan_positive nodes $plan_nodes
+    # shellcheck disable=SC2086
+    plan_positive wide-threads $plan_wide_threads
+    plan_positive reps "$plan_reps"
+    [[ "$plan_warmup" =~ ^[0-9]+$ ]] || plan_die "warmup: '$plan_warmup' is not a whole number"
+}
+
+# The resolved plan as plan.env text (keys only, no comments).
+plan_text() {
+    local key var
+    for key in $PLAN_KEYS; do
+        var=plan_$key
+        printf '%s="%s"\n' "$key" "${!var//\"/\\\"}"
+    done
+}
+
+plan_write() {
+    local file=$1 how=$2
+    {
+        echo "# parity sweep plan: $how"
+        echo "# written $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(hostname); key=value, shell-sourceable."
+        echo "# Rerun with --plan $file to resume or repeat this campaign."
+        plan_text
+    } >"$file.tmp"
+    mv "$file.tmp" "$file"
+}
+
+# Every run the plan means, one a line: KERNEL SIZE MODE RANKS THREADS REDUCE NODES.
+# Per kernel and size: the seq baseline, then per reduce: omp thread counts,
+# mpi rank counts, hybrid shapes, for each node count (mpi only).
+plan_runs() {
+    local k s r t p n shape threads
+    for k in $plan_kernels; do
+        threads=$plan_threads
+        [[ " $plan_wide_kernels " == *" $k "* ]] && threads=$plan_wide_threads
+        for s in $plan_sizes; do
+            echo "$k $s seq 1 1 repro 1"
+            for r in $plan_reduce; do
+                if [[ " $plan_modes " == *" omp "* ]]; then
+                    for t in $threads; do echo "$k $s omp 1 $t $r 1"; done
+                fi
+                for n in $plan_nodes; do
+                    if [[ " $plan_modes " == *" mpi "* ]]; then
+                        for p in $plan_ranks; do
+                            [ "$p" -ge "$n" ] && echo "$k $s mpi $p 1 $r $n"
+                        done
+                    fi
+                    if [[ " $plan_modes " == *" hybrid "* ]]; then
+                        for shape in $plan_hybrid; do
+                            p=${shape%x*} t=${shape#*x}
+                            [ "$p" -ge "$n" ] && echo "$k $s mpi $p $t $r $n"
+                        done
+                    fi
+                done
+            done
+        done
+    done
+    return 0
+}
+
+# Where a run's file lands inside the campaign: runs that the file name
+# cannot tell apart get their own folder (other node counts, fast reductions).
+run_subdir() {
+    local reduce=$1 nodes=$2 d=""
+    [ "$nodes" -gt 1 ] && d+="nodes-$nodes/"
+    [ "$reduce" != repro ] && d+="reduce-$reduce/"
+    echo "$d"
+}
+
+# The folder of a run's file: the campaign, or a subfolder of it.
+run_dir() { # CAMPAIGN REDUCE NODES
+    local d
+    d=$1/$(run_subdir "$2" "$3")
+    echo "${d%/}"
+}
+
+run_label() { # KERNEL SIZE MODE RANKS THREADS REDUCE NODES
+    local l="$1 $3 p=$4 t=$5 $2"
+    [ "$6" != repro ] && l+=" $6"
+    [ "$7" -gt 1 ] && l+=" nodes=$7"
+    echo "$l"
+}
+
+# The result files that would be this run's: KERNEL_MODE_pP_tT_SIZE_*.h5
+# (or ..._custom_ when --args sets kernel parameters).
+run_files() { # DIR KERNEL SIZE MODE RANKS THREADS
+    local dir=$1 base="$2_$4_p$5_t$6_"
+    compgen -G "$dir/$base$3_*.h5" || true
+    [ -n "${plan_args:-}" ] && { compgen -G "$dir/${base}custom_*.h5" || true; }
+    return 0
+}
+
+# Is the run done: a result file for it that `parity info` reads?  With
+# "clean", unreadable ones and leftover .tmp files are deleted (and said so).
+run_done() { # DIR KERNEL SIZE MODE RANKS THREADS [clean]
+    local f done=1
+    if [ "${7:-}" = clean ]; then
+        for f in "$1/$2_$4_p$5_t$6_"*.h5.tmp; do
+            [ -e "$f" ] || continue
+            echo "  removing unfinished $f"
+            rm -f "$f"
+        done
+    fi
+    while IFS= read -r f; do
+        [ -n "$f" ] || continue
+        if "$PARITY" info "$f" >/dev/null 2>&1; then
+            done=0
+        elif [ "${7:-}" = clean ]; then
+            echo "  removing unreadable $f"
+            rm -f "$f"
+        fi
+    done < <(run_files "$@")
+    return $done
+}
+
+# Print the planned runs without a valid result file in campaign $1; the
+# status is 0 when none is missing.
+plan_missing() {
+    local camp=$1 missing=0 run
+    local -a field
+    while read -r run; do
+        read -r -a field <<<"$run"
+        if ! run_done "$(run_dir "$camp" "${field[5]}" "${field[6]}")" "${field[0]}" "${field[1]}" "${field[2]}" "${field[3]}" "${field[4]}"; then
+            echo "missing: $(run_label "${field[@]}")"
+            missing=$((missing + 1))
+        fi
+    done < <(plan_runs)
+    return $((missing > 0))
+}
+
+# The end of every sweep, local or Slurm: which planned runs have no result
+# file, then `parity verify` on campaign $1 (kept in verify.txt) and
+# `parity report` where parity has it.  Status: 0 when nothing is missing and
+# everything matched, else 1.
+plan_analyse() {
+    local camp=$1 prog=${PLAN_PROG:-plan} status=0 vrc=0 total missing
+    total=$(plan_runs | wc -l)
+    if missing=$(plan_missing "$camp"); then
+        echo "$prog: all $total planned runs have a result file"
+    else
+        echo "$prog: $(echo "$missing" | wc -l) of $total planned runs have no result file:"
+        echo "$missing" | sed 's/^/  /'
+        status=1
+    fi
+    echo
+    echo "$prog: $PARITY verify $camp"
+    "$PARITY" verify "$camp" >"$camp/verify.txt" 2>&1 || vrc=$?
+    cat "$camp/verify.txt"
+    [ "$vrc" -eq 0 ] || status=1
+    if "$PARITY" report --help >/dev/null 2>&1; then
+        echo
+        echo "$prog: $PARITY report $camp"
+        "$PARITY" report "$camp" || { echo "$prog: report failed"; [ "$status" -ne 0 ] || status=1; }
+    fi
+    echo
+    if [ "$status" -eq 0 ]; then
+        echo "$prog: every planned run is done and every parallel result matches seq"
+    else
+        echo "$prog: FAILED: missing runs, or results that do not match (see above; $camp/verify.txt)"
+    fi
+    return "$status"
+}
+
+# A command line as one could paste it: words quoted only where needed.
+plan_quote() {
+    local w out="" plain='^[][A-Za-z0-9_,.=:/%@+$-]+$'
+    for w in "$@"; do
+        if [[ "$w" =~ $plain ]]; then out+=" $w"
+        else out+=" '${w//\'/\'\\\'\'}'"; fi
+    done
+    echo "${out# }"
+}
+
+# Say "1.2 s", "48 s" or "3 min"
+plan_seconds() {
+    awk -v s="$1" 'BEGIN { if (s < 10) printf "%.2f s", s; else if (s < 120) printf "%.0f s", s; else printf "%.0f min", s / 60 }'
+}

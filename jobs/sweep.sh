@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# The workstation scaling sweep: for each kernel and size the seq baseline,
+# OpenMP thread counts, MPI rank counts (mpirun) and MPI x OpenMP shapes,
+# one result file per run, into the campaign folder RESULTS/CAMPAIGN/ with
+# the resolved plan (plan.env); then `parity verify` (and `parity report`
+# where parity has it) on the campaign.
+#
+#   jobs/sweep.sh [plan options] [--campaign NAME] [--results DIR] [--dry-run]
+#
+# Defaults come from this machine (nproc): counts 1 2 4 ... up to the cores
+# and one step past them.  Rerunning the same command resumes a half-finished
+# campaign: runs with a readable result file are kept, unfinished (.tmp) and
+# unreadable ones are deleted and redone.  Ctrl-C stops the running step and
+# leaves no unfinished file behind.
+#
+# Exit status: 0 every run succeeded and verify found everything matching;
+# 1 a run failed or verify did not pass; 2 bad usage; 130 interrupted.
+set -euo pipefail
+
+PLAN_PROG=sweep
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/plan.sh
+. "$here/lib/plan.sh"
+
+usage() {
+    awk 'NR > 1 && !/^#/ { exit } NR > 1 && !/^##?SBATCH|^## Site/' "$0" | sed 's/^# \{0,1\}//' | sed '/./,$!d'
+    echo
+    echo "options:"
+    echo "  --campaign NAME     campaign folder name (default sweep), or a path with a /"
+    echo "  --results DIR       where campaigns live (default results)"
+    echo "  --dry-run           print the runs and their commands; run and write nothing"
+    echo "  -h, --help          this text"
+    echo
+    plan_options_help
+    echo
+    echo "environment: PARITY (the parity binary; default build/parity, then PATH)"
+}
+
+campaign=sweep results=results dry_run=0
+while [ $# -gt 0 ]; do
+    if plan_option "$@"; then shift 2; continue; fi
+    case "$1" in
+        --campaign) campaign=${2:?--campaign needs a name}; shift 2 ;;
+        --results) results=${2:?--results needs a folder}; shift 2 ;;
+        --dry-run) dry_run=1; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) plan_die "unknown option $1 (see --help)" ;;
+    esac
+done
+
+plan_find_parity
+cores=$(nproc)
+plan_resolve "$cores"
+[ "$plan_nodes" = 1 ] || plan_die "--nodes is for Slurm (jobs/slurm/submit.sh); a workstation is one node"
+
+case "$campaign" in */*) camp=$campaign ;; *) camp=$results/$campaign ;; esac
+mapfile -t runs < <(plan_runs)
+total=${#runs[@]}
+
+# A campaign made by another plan is not silently mixed with this one.
+plan_same_campaign "$camp"
+
+# ---- how each run is launched -------------------------------------------
+
+mpirun_as_root=()
+if [ "$(id -u)" -eq 0 ]; then
+    mpirun_as_root=(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1)
+fi
+
+# Fill cmd (the full command, env settings first) and note (what is special
+# about it) for one run.  Threads are pinned close together on cores; mpirun
+# binds each rank to one core by default, so a hybrid rank gets T cores with
+# --map-by slot:PE=T.  Past the cores binding would stack everything on the
+# same cores, so oversubscribed MPI runs are left unbound.
+launch() { # KERNEL SIZE MODE RANKS THREADS REDUCE NODES
+    local k=$1 s=$2 mode=$3 p=$4 t=$5 r=$6 dir=$7
+    local -a prun=("$PARITY" run "$k" --mode "$mode" --threads "$t" --size "$s" --reduce "$r"
+                   --reps "$plan_reps" --warmup "$plan_warmup" --outdir "$dir" --quiet)
+    # shellcheck disable=SC2206
+    [ -n "$plan_args" ] && prun+=($plan_args)
+    note=""
+    case $mode in
+        seq) cmd=("${prun[@]}") ;;
+        omp)
+            cmd=(env OMP_NUM_THREADS="$t" OMP_PLACES=cores OMP_PROC_BIND=close "${prun[@]}")
+            [ "$t" -gt "$cores" ] && note="oversubscribed: $t threads on $cores cores" ;;
+        mpi)
+            cmd=(env "${mpirun_as_root[@]}" OMP_NUM_THREADS="$t")
+            if [ $((p * t)) -le "$cores" ]; then
+                if [ "$t" -gt 1 ]; then
+                    cmd+=(OMP_PLACES=cores OMP_PROC_BIND=close mpirun -np "$p" --map-by "slot:PE=$t" --bind-to core)
+                else
+                    cmd+=(mpirun -np "$p" --bind-to core)
+                fi
+            else
+                cmd+=(OMP_PROC_BIND=false mpirun -np "$p" --oversubscribe --bind-to none)
+                note="oversubscribed: $p rank(s) x $t thread(s) on $cores cores: mpirun --oversubscribe --bind-to none"
+            fi
+            cmd+=("${prun[@]}") ;;
+    esac
+    return 0
+}
+
+# ---- interruption ---------------------------------------------------------
+
+child=""
+remove_unfinished() {
+    find "$camp" -name '*.h5.tmp' -print -delete 2>/dev/null | sed 's/^/sweep: removed unfinished /' || true
+}
+# Every process below pid $1, from /proc (PID (COMM) STATE PPID ...).
+descendants() {
+    local f stat pid ppid rest
+    for f in /proc/[0-9]*/stat; do
+        stat=$(cat "$f" 2>/dev/null) || continue
+        pid=${stat%% *}
+        read -r _ ppid rest <<<"${stat##*) }"
+        [ "$ppid" = "$1" ] && { echo "$pid"; descendants "$pid"; }
+    done
+    return 0
+}
+# Stop the running step and everything it started (mpirun's ranks are its
+# children but not in its process group), then remove what they left.
+on_signal() {
+    trap '' INT TERM
+    echo
+    echo "sweep: interrupted"
+    if [ -n "$child" ]; then
+        local pids p t=0
+        pids=$(descendants "$child")
+        echo "sweep: stopping the running step (pid $child)"
+        kill -TERM "$child" 2>/dev/null || true
+        wait "$child" 2>/dev/null || true
+        for p in $pids; do kill -TERM "$p" 2>/dev/null || true; done
+        for p in $pids; do
+            while kill -0 "$p" 2>/dev/null && [ "$t" -lt 50 ]; do sleep 0.1; t=$((t + 1)); done
+            kill -KILL "$p" 2>/dev/null || true
+        done
+    fi
+    remove_unfinished
+    echo "sweep: nothing unfinished is left; rerun the same command to resume"
+    exit 130
+}
+
+# ---- the plan -------------------------------------------------------------
+
+echo "sweep: campaign $camp, $total runs: kernels $plan_kernels; sizes $plan_sizes"
+echo "sweep: $cores cores; threads $plan_threads; ranks $plan_ranks; hybrid ${plan_hybrid:-none}; reduce $plan_reduce; $plan_reps reps"
+[ -n "$plan_args" ] && echo "sweep: every run also gets: $plan_args"
+if [ ${#mpirun_as_root[@]} -gt 0 ]; then
+    echo "sweep: running as root: mpirun gets OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"
+fi
+
+if [ "$dry_run" -eq 1 ]; then
+    echo "sweep: dry run: nothing is run or written"
+    plan_text | sed 's/^/  plan: /'
+    i=0
+    for run in "${runs[@]}"; do
+        read -r -a f <<<"$run"
+        i=$((i + 1))
+        dir=$(run_dir "$camp" "${f[5]}" "${f[6]}")
+        launch "${f[@]:0:6}" "$dir"
+        state=""
+        run_done "$dir" "${f[@]:0:5}" && state="  (done earlier)"
+        printf '[%d/%d] %s%s\n    %s\n' "$i" "$total" "$(run_label "${f[@]}")" "$state" "$(plan_quote "${cmd[@]}")"
+        [ -n "$note" ] && echo "    ($note)"
+    done
+    exit 0
+fi
+
+mkdir -p "$camp"
+[ -f "$camp/plan.env" ] || plan_write "$camp/plan.env" "jobs/sweep.sh on $(hostname) ($cores cores)"
+log=$camp/sweep.log
+trap on_signal INT TERM
+
+# What is done already (deleting what only looks done).
+todo=()
+for run in "${runs[@]}"; do
+    read -r -a f <<<"$run"
+    dir=$(run_dir "$camp" "${f[5]}" "${f[6]}")
+    if run_done "$dir" "${f[@]:0:5}" clean; then todo+=(0); else todo+=(1); fi
+done
+left=0
+for x in "${todo[@]}"; do left=$((left + x)); done
+if [ "$left" -lt "$total" ]; then
+    echo "sweep: resuming: $((total - left)) of $total runs are done, $left to run"
+fi
+echo "sweep: output of every run goes to $log"
+
+i=0 ran=0 failed=0 spent=0
+for run in "${runs[@]}"; do
+    read -r -a f <<<"$run"
+    i=$((i + 1))
+    label=$(run_label "${f[@]}")
+    if [ "${todo[i - 1]}" -eq 0 ]; then
+        printf '[%d/%d] %s … done earlier\n' "$i" "$total" "$label"
+        continue
+    fi
+    dir=$(run_dir "$camp" "${f[5]}" "${f[6]}")
+    mkdir -p "$dir"
+    launch "${f[@]:0:6}" "$dir"
+    printf '[%d/%d] %s … ' "$i" "$total" "$label"
+    echo "=== [$i/$total] $label: $(plan_quote "${cmd[@]}")" >>"$log"
+    logged=$(wc -l <"$log")
+    t0=$EPOCHREALTIME
+    rc=0
+    # In the background so that a signal reaches the trap at once.
+    "${cmd[@]}" >>"$log" 2>&1 </dev/null &
+    child=$!
+    wait "$child" || rc=$?
+    child=""
+    dt=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
+    ran=$((ran + 1))
+    left=$((left - 1))
+    spent=$(awk -v a="$spent" -v b="$dt" 'BEGIN { print a + b }')
+    eta=$(awk -v s="$spent" -v n="$ran" -v l="$left" 'BEGIN { print s / n * l }')
+    if [ "$rc" -eq 0 ]; then mark="✓"; else mark="✗ FAILED (exit $rc, see $log)"; failed=$((failed + 1)); fi
+    printf '%s %s' "$(plan_seconds "$dt")" "$mark"
+    [ -n "$note" ] && printf '  (%s)' "$note"
+    [ "$left" -gt 0 ] && printf '  ~%s left' "$(plan_seconds "$eta")"
+    echo
+    if [ "$rc" -ne 0 ]; then tail -n +$((logged + 1)) "$log" | tail -n 5 | sed 's/^/    /'; fi
+done
+trap - INT TERM
+echo "sweep: $ran run(s) in $(plan_seconds "$spent"), $failed failed; results in $camp/"
+echo
+
+status=0
+plan_analyse "$camp" || status=$?
+if [ "$failed" -gt 0 ]; then
+    echo "sweep: $failed run(s) failed (their output is in $log)"
+    [ "$status" -ne 0 ] || status=1
+fi
+exit "$status"

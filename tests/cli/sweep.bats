@@ -1,0 +1,217 @@
+#!/usr/bin/env bats
+# jobs/sweep.sh, the workstation sweep: a tiny campaign completes and
+# verifies, shows progress, resumes without redoing what is complete, leaves
+# nothing unfinished when interrupted, and fails when a run or verify fails.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup_file() {
+    load helpers
+    export SWEEP="$BATS_TEST_DIRNAME/../../jobs/sweep.sh"
+    export RESULTS="$BATS_FILE_TMPDIR/results"
+    # pi and at most one other kernel; fixed counts so the test is the same
+    # on any machine, one rank count past the cores to oversubscribe.
+    export KERNELS="pi $("$PARITY" list --names | grep -vx pi | head -1 | xargs)"
+    KERNELS=${KERNELS% }
+    export OVER=$(($(nproc) + 1))
+    export PLAN="$BATS_FILE_TMPDIR/plan.env"
+    cat >"$PLAN" <<EOF
+# the sweep these tests share
+kernels="$KERNELS"
+sizes=tiny
+modes="omp mpi hybrid"
+threads="1 2"
+ranks="1 $OVER"
+hybrid=2x2
+reps=1
+warmup=0
+EOF
+    export NRUNS=$((6 * $(echo "$KERNELS" | wc -w)))
+    local rc=0
+    "$SWEEP" --plan "$PLAN" --results "$RESULTS" --campaign full >"$BATS_FILE_TMPDIR/full.out" 2>&1 || rc=$?
+    echo "$rc" >"$BATS_FILE_TMPDIR/full.rc"
+}
+
+full_output() { cat "$BATS_FILE_TMPDIR/full.out"; }
+# some process's command line contains $1
+running_with() {
+    local f
+    for f in /proc/[0-9]*/cmdline; do tr '\0' ' ' <"$f" 2>/dev/null; echo; done | grep -qF -- "$1"
+}
+h5_count() { find "$1" -name '*.h5' | wc -l; }
+# name and modification time (ns) of every result file
+stamps() { find "$1" -name '*.h5' -printf '%P %T@\n' | sort; }
+
+@test "a tiny sweep completes, shows progress and time left, and verify passes" {
+    full_output
+    [ "$(cat "$BATS_FILE_TMPDIR/full.rc")" -eq 0 ]
+    n=$(full_output | grep -cE "^\[[0-9]+/$NRUNS\] [a-z]+ (seq|omp|mpi) p=[0-9]+ t=[0-9]+ tiny … [0-9.]+ s ✓")
+    [ "$n" -eq "$NRUNS" ]
+    full_output | grep -qE '✓ .*~[0-9.]+ s left$'
+    full_output | grep -q "all $NRUNS planned runs have a result file"
+    full_output | grep -qE "^verify: $NRUNS run\(s\): .* 0 MISMATCH, 0 without baseline; 0 self-check\(s\) failed"
+}
+
+@test "the campaign holds one result file per run and the plan, which is shell-sourceable" {
+    C="$RESULTS/full"
+    [ "$(h5_count "$C")" -eq "$NRUNS" ]
+    [ -z "$(find "$C" -name '*.tmp')" ]
+    for k in $KERNELS; do
+        for prefix in seq_p1_t1 omp_p1_t1 omp_p1_t2 mpi_p1_t1 "mpi_p${OVER}_t1" mpi_p2_t2; do
+            ls "$C/${k}_${prefix}_tiny_"*.h5
+        done
+    done
+    (
+        . "$C/plan.env"
+        [ "$kernels" = "$KERNELS" ] && [ "$ranks" = "1 $OVER" ] && [ "$modes" = "seq omp mpi hybrid" ]
+    )
+}
+
+@test "oversubscription is said, and mpirun gets --oversubscribe only past the cores" {
+    full_output | grep -q "pi mpi p=$OVER t=1 tiny … .*oversubscribed: $OVER rank(s) x 1 thread(s) on $(nproc) cores"
+    log="$RESULTS/full/sweep.log"
+    grep "pi mpi p=$OVER t=1 tiny:" "$log" | grep -q -- "mpirun -np $OVER --oversubscribe"
+    ! grep "pi mpi p=1 t=1 tiny:" "$log" | grep -q -- --oversubscribe
+    grep "pi omp p=1 t=2 tiny:" "$log" | grep -q "OMP_PLACES=cores OMP_PROC_BIND=close"
+    if [ "$(nproc)" -ge 4 ]; then
+        grep "pi mpi p=2 t=2 tiny:" "$log" | grep -q -- "--map-by slot:PE=2"
+    else
+        grep "pi mpi p=2 t=2 tiny:" "$log" | grep -q -- "--bind-to none"
+    fi
+    if [ "$(id -u)" -eq 0 ]; then full_output | grep -q "running as root: mpirun gets OMPI_ALLOW_RUN_AS_ROOT=1"
+    else ! full_output | grep -q "running as root"; fi
+}
+
+@test "resume: a deleted, an unfinished (.tmp) and a corrupt result are redone, nothing else" {
+    C="$BATS_TEST_TMPDIR/resume"
+    cp -a "$RESULTS/full" "$C"
+    rm "$C"/pi_omp_p1_t2_tiny_*.h5
+    mv "$C"/pi_mpi_p1_t1_tiny_*.h5 "$C/pi_mpi_p1_t1_tiny_20000101T000000Z-000000.h5.tmp"
+    seq_file=$(ls "$C"/pi_seq_p1_t1_tiny_*.h5)
+    head -c 300 "$seq_file" >"$seq_file.x" && mv "$seq_file.x" "$seq_file"
+    ! parity info "$seq_file"
+    before=$(stamps "$C" | grep -v pi_seq_)
+    run "$SWEEP" --plan "$PLAN" --campaign "$C"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"removing unfinished $C/pi_mpi_p1_t1_tiny_20000101T000000Z-000000.h5.tmp"* ]]
+    [[ "$output" == *"removing unreadable $seq_file"* ]]
+    [[ "$output" == *"resuming: $((NRUNS - 3)) of $NRUNS runs are done, 3 to run"* ]]
+    [ "$(echo "$output" | grep -c ' ✓')" -eq 3 ]
+    [ "$(echo "$output" | grep -c '… done earlier')" -eq $((NRUNS - 3)) ]
+    # every file that was complete is still there, untouched
+    after=$(stamps "$C")
+    comm -23 <(echo "$before") <(echo "$after") | tee /dev/stderr | { ! grep -q .; }
+    [ "$(h5_count "$C")" -eq "$NRUNS" ]
+    [ -z "$(find "$C" -name '*.tmp')" ]
+    ls "$C"/pi_omp_p1_t2_tiny_*.h5 "$C"/pi_mpi_p1_t1_tiny_*.h5 "$C"/pi_seq_p1_t1_tiny_*.h5
+    # and a second rerun has nothing left to do
+    run "$SWEEP" --plan "$PLAN" --campaign "$C"
+    [ "$status" -eq 0 ]
+    [ "$(echo "$output" | grep -c '… done earlier')" -eq "$NRUNS" ]
+}
+
+@test "SIGINT mid-sweep: exit 130, no unfinished file, no process left; the rerun completes" {
+    C="$BATS_TEST_TMPDIR/int"
+    args=(--kernels pi --sizes tiny --modes mpi --ranks "1 2 3 4" --hybrid "" --reps 1 --warmup 0 --campaign "$C")
+    run timeout --preserve-status -s INT 1.2 "$SWEEP" "${args[@]}"
+    echo "$output"
+    [ "$status" -eq 130 ]
+    [[ "$output" == *"sweep: interrupted"* ]]
+    [ -z "$(find "$C" -name '*.tmp')" ]
+    n=$(h5_count "$C")
+    [ "$n" -lt 5 ]
+    for f in "$C"/*.h5; do [ -e "$f" ] || continue; parity info "$f" >/dev/null; done
+    ! running_with "--outdir $C"
+    before=$(stamps "$C")
+    run "$SWEEP" "${args[@]}"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(h5_count "$C")" -eq 5 ]
+    [ "$(echo "$output" | grep -c '… done earlier')" -eq "$n" ]
+    comm -23 <(echo "$before") <(stamps "$C") | { ! grep -q .; }
+}
+
+@test "--dry-run lists every run with its command and runs nothing" {
+    C="$BATS_TEST_TMPDIR/dry"
+    run "$SWEEP" --plan "$PLAN" --campaign "$C" --dry-run
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(echo "$output" | grep -cE "^\[[0-9]+/$NRUNS\] ")" -eq "$NRUNS" ]
+    [ "$(echo "$output" | grep -cE "^    .*/parity run ")" -eq "$NRUNS" ]
+    echo "$output" | grep -qE "^    .*mpirun -np $OVER --oversubscribe .* --mode mpi --threads 1 --size tiny"
+    [ ! -e "$C" ]
+    # on the complete campaign every run is marked done and nothing changes
+    before=$(stamps "$RESULTS/full")
+    run "$SWEEP" --plan "$PLAN" --results "$RESULTS" --campaign full --dry-run
+    [ "$status" -eq 0 ]
+    [ "$(echo "$output" | grep -c '(done earlier)')" -eq "$NRUNS" ]
+    [ "$before" = "$(stamps "$RESULTS/full")" ]
+}
+
+@test "defaults come from the machine: counts one step past the cores, iowait far past, seq always" {
+    run "$SWEEP" --kernels pi --modes omp --campaign "$BATS_TEST_TMPDIR/d" --dry-run
+    echo "$output"
+    [ "$status" -eq 0 ]
+    cores=$(nproc)
+    for key in threads ranks; do
+        counts=$(echo "$output" | sed -n "s/^  plan: $key=\"\(.*\)\"$/\1/p")
+        [ -n "$counts" ]
+        last=${counts##* }
+        [ "$last" -gt "$cores" ]                      # one step past the cores
+        for c in ${counts% *}; do [ "$c" -le "$cores" ]; done
+        [[ " $counts " == *" $cores "* ]]             # and the cores themselves
+    done
+    wide=$(echo "$output" | sed -n 's/^  plan: wide_threads="\(.*\)"$/\1/p')
+    [ "${wide##* }" -ge 16 ]
+    echo "$output" | grep -q '^  plan: wide_kernels="iowait"'
+    echo "$output" | grep -qE '^\[1/[0-9]+\] pi seq p=1 t=1 small$'
+    ! echo "$output" | grep -qE '^\[[0-9]+/[0-9]+\] pi mpi'
+    # a latency-bound kernel's threads go far past the cores
+    run "$SWEEP" --kernels pi --modes omp --wide-kernels pi --wide-threads 1,32 --campaign "$BATS_TEST_TMPDIR/w" --dry-run
+    [ "$status" -eq 0 ]
+    [ "$(echo "$output" | grep -cE '^\[[0-9]+/3\] pi ')" -eq 3 ]
+    echo "$output" | grep -qE '^\[3/3\] pi omp p=1 t=32 small$'
+}
+
+@test "a campaign made by another plan is refused; --plan with its plan.env resumes it" {
+    run "$SWEEP" --plan "$PLAN" --results "$RESULTS" --campaign full --reps 2
+    echo "$output"
+    [ "$status" -eq 2 ]
+    [[ "$output" == *'> reps="2"'* ]]
+    [[ "$output" == *"continue it with --plan $RESULTS/full/plan.env"* ]]
+    run "$SWEEP" --plan "$RESULTS/full/plan.env" --results "$RESULTS" --campaign full --dry-run
+    [ "$status" -eq 0 ]
+}
+
+@test "bad input: unknown kernel, size or option, bad counts: exit 2 and one line" {
+    for bad in "--kernels nosuch" "--sizes huge" "--threads 0" "--ranks two" "--hybrid 2by2" "--reduce quick" "--nodes 2" "--frobnicate 1"; do
+        # shellcheck disable=SC2086
+        run --separate-stderr "$SWEEP" $bad --dry-run
+        echo "$bad -> $status: $stderr"
+        [ "$status" -eq 2 ]
+        [ "${#stderr_lines[@]}" -eq 1 ]
+        [[ "$stderr" == sweep:* ]]
+    done
+    run "$SWEEP" --help
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"--dry-run"*"--kernels LIST"* ]]
+}
+
+@test "the exit status says whether everything matched: a failed run, a perturbed result" {
+    # a run that fails (an invalid parameter) is reported, missing, and fails the sweep
+    run "$SWEEP" --kernels pi --sizes tiny --modes omp --threads 2 --args "--n 0" --campaign "$BATS_TEST_TMPDIR/bad"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"pi omp p=1 t=2 tiny … "*"✗ FAILED (exit 2"* ]]
+    [[ "$output" == *"missing: pi omp p=1 t=2 tiny"* ]]
+    # a complete campaign whose omp result was changed after the fact
+    C="$BATS_TEST_TMPDIR/perturbed"
+    cp -a "$RESULTS/full" "$C"
+    "$PARITY_BUILD/tests/h5perturb" "$C"/pi_omp_p1_t2_tiny_*.h5 value 0 1e-13
+    run "$SWEEP" --plan "$PLAN" --campaign "$C"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    echo "$output" | grep -E 'omp +1 +2 +repro .* MISMATCH'
+}
