@@ -7,11 +7,15 @@
 #include <string.h>
 
 extern const struct kernel kernel_pi;
+extern const struct kernel kernel_ep;
+extern const struct kernel kernel_iowait;
 /* extern const struct kernel kernel_heat; */
 /* extern const struct kernel kernel_matmul; */
 
 const struct kernel *const kernel_registry[] = {
     &kernel_pi,
+    &kernel_ep,
+    &kernel_iowait,
     /* &kernel_heat, */
     /* &kernel_matmul, */
     NULL,
