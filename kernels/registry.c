@@ -9,11 +9,15 @@
 extern const struct kernel kernel_pi;
 extern const struct kernel kernel_heat;
 extern const struct kernel kernel_matmul;
+extern const struct kernel kernel_ep;
+extern const struct kernel kernel_iowait;
 
 const struct kernel *const kernel_registry[] = {
     &kernel_pi,
     &kernel_heat,
     &kernel_matmul,
+    &kernel_ep,
+    &kernel_iowait,
     NULL,
 };
 
