@@ -7,11 +7,15 @@
 #include <string.h>
 
 extern const struct kernel kernel_pi;
+extern const struct kernel kernel_nbody;
+extern const struct kernel kernel_cg;
 /* extern const struct kernel kernel_heat; */
 /* extern const struct kernel kernel_matmul; */
 
 const struct kernel *const kernel_registry[] = {
     &kernel_pi,
+    &kernel_nbody,
+    &kernel_cg,
     /* &kernel_heat, */
     /* &kernel_matmul, */
     NULL,
