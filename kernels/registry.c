@@ -10,6 +10,8 @@ extern const struct kernel kernel_pi;
 extern const struct kernel kernel_heat;
 extern const struct kernel kernel_matmul;
 extern const struct kernel kernel_ep;
+extern const struct kernel kernel_nbody;
+extern const struct kernel kernel_cg;
 extern const struct kernel kernel_iowait;
 
 const struct kernel *const kernel_registry[] = {
@@ -17,6 +19,8 @@ const struct kernel *const kernel_registry[] = {
     &kernel_heat,
     &kernel_matmul,
     &kernel_ep,
+    &kernel_nbody,
+    &kernel_cg,
     &kernel_iowait,
     NULL,
 };

@@ -1,0 +1,101 @@
+/* cg: the self-check passes on a converged solve whose discretisation error
+ * is the exact h^2/16, fails on a perturbed solution and on hitting the
+ * iteration cap; seq and omp with 1-4 threads take the same iterations and
+ * give the same bits. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../kernels/cg/cg.h"
+
+#include <omp.h>
+#include <string.h>
+
+extern const struct kernel kernel_cg;
+
+/* A solve through the kernel's hooks; the caller tears the state down. */
+static struct cg_state *solve(enum mode mode, int threads, int64_t n,
+                              int64_t max_iters, struct check_result *check)
+{
+    struct run_ctx ctx = {.kernel = &kernel_cg, .mode = mode, .threads = threads,
+                          .ranks = 1, .reduce = REDUCE_REPRO};
+    ctx.param[kernel_param_index(&kernel_cg, "n")] = n;
+    ctx.param[kernel_param_index(&kernel_cg, "tol-exp")] = 10;
+    ctx.param[kernel_param_index(&kernel_cg, "max-iters")] = max_iters;
+    void *state = NULL;
+    assert_int_equal(kernel_cg.mode[mode].setup(&ctx, &state), 0);
+    omp_set_num_threads(threads);
+    kernel_cg.mode[mode].run(&ctx, state);
+    kernel_cg.mode[mode].run(&ctx, state); /* a repetition gives the same */
+    kernel_cg.check(&ctx, state, check);
+    return state;
+}
+
+static void test_cg_self_check_passes_and_error_is_exact(void **state)
+{
+    (void)state;
+    struct check_result c;
+    struct cg_state *s = solve(MODE_SEQ, 1, 33, 0, &c); /* odd n: centre on the grid */
+    assert_true(c.error <= c.bound);
+    assert_true(s->history[s->iterations] <= 1e-10);
+    /* u_h - u = -h^2 x(1-x) y(1-y): at the centre h^2/16. */
+    double h2 = s->h * s->h;
+    assert_true(fabs(s->error_max - h2 / 16.0) < 1e-6 * h2);
+    kernel_cg.teardown(s);
+}
+
+static void test_cg_self_check_fails_on_a_perturbed_solution(void **state)
+{
+    (void)state;
+    struct check_result c;
+    struct cg_state *s = solve(MODE_SEQ, 1, 32, 0, &c);
+    assert_true(c.error <= c.bound);
+    s->x[10 * s->n + 20] += 5e-4; /* h^2/8 = 1.1e-4 here */
+    struct run_ctx ctx = {.kernel = &kernel_cg, .ranks = 1};
+    kernel_cg.check(&ctx, s, &c);
+    assert_true(c.error > c.bound);
+    kernel_cg.teardown(s);
+}
+
+static void test_cg_self_check_fails_at_the_iteration_cap(void **state)
+{
+    (void)state;
+    struct check_result c;
+    struct cg_state *s = solve(MODE_SEQ, 1, 32, 20, &c);
+    assert_int_equal(s->iterations, 20);
+    assert_true(c.error > c.bound);
+    kernel_cg.teardown(s);
+}
+
+static void test_cg_iterations_and_bits_equal_seq_omp_1_to_4_threads(void **state)
+{
+    (void)state;
+    struct check_result c;
+    int64_t n = 61; /* rows split unevenly over 2, 3 and 4 threads */
+    struct cg_state *ref = solve(MODE_SEQ, 1, n, 0, &c);
+    assert_true(ref->iterations > 100);
+    for (int t = 1; t <= 4; t++) {
+        struct cg_state *s = solve(MODE_OMP, t, n, 0, &c);
+        assert_int_equal(s->iterations, ref->iterations);
+        assert_memory_equal(s->history, ref->history,
+                            sizeof(double) * (size_t)(ref->iterations + 1));
+        assert_memory_equal(s->x, ref->x, sizeof(double) * (size_t)(n * n));
+        assert_memory_equal(&s->error_max, &ref->error_max, sizeof(double));
+        assert_memory_equal(&s->true_residual, &ref->true_residual, sizeof(double));
+        kernel_cg.teardown(s);
+    }
+    kernel_cg.teardown(ref);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cg_self_check_passes_and_error_is_exact),
+        cmocka_unit_test(test_cg_self_check_fails_on_a_perturbed_solution),
+        cmocka_unit_test(test_cg_self_check_fails_at_the_iteration_cap),
+        cmocka_unit_test(test_cg_iterations_and_bits_equal_seq_omp_1_to_4_threads),
+    };
+    return cmocka_run_group_tests_name("cg", tests, NULL, NULL);
+}
