@@ -139,8 +139,9 @@ static void digests(const struct kernel_output *out, struct run_record *rec)
 }
 
 /* Rank 0 turns the per-rank times into the run's times and model rates. */
-static void timings(const struct run_config *cfg, const double *my_wall,
-                    double *rank_wall, double *wall, struct run_record *rec)
+static void timings(const struct run_config *cfg, const void *state,
+                    const double *my_wall, double *rank_wall, double *wall,
+                    struct run_record *rec)
 {
     int reps = cfg->reps, ranks = cfg->ctx.ranks;
     double *gathered = malloc(sizeof(double) * (size_t)reps * (size_t)ranks);
@@ -160,8 +161,8 @@ static void timings(const struct run_config *cfg, const double *my_wall,
     rec->rank_wall = rank_wall;
     rec->median_seconds = stats_median(wall, (size_t)reps);
     const struct kernel *k = cfg->ctx.kernel;
-    rec->gflops = k->flops(&cfg->ctx) / rec->median_seconds / 1e9;
-    rec->gbytes_per_s = k->bytes(&cfg->ctx) / rec->median_seconds / 1e9;
+    rec->gflops = k->flops(&cfg->ctx, state) / rec->median_seconds / 1e9;
+    rec->gbytes_per_s = k->bytes(&cfg->ctx, state) / rec->median_seconds / 1e9;
 }
 
 static int write_result(struct run_config *cfg, struct run_record *rec,
@@ -239,7 +240,7 @@ static int measure_and_write(struct run_config *cfg, struct run_record *rec)
     k->output(&cfg->ctx, state, &out);
     rec->out = &out;
     digests(&out, rec);
-    timings(cfg, my_wall, rank_wall, wall, rec);
+    timings(cfg, state, my_wall, rank_wall, wall, rec);
 
     char path[4096] = "";
     rc = write_result(cfg, rec, path, sizeof path);

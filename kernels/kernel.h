@@ -110,9 +110,11 @@ struct kernel {
     struct verify_policy verify;
     const char *check_what;            /* what the self-check compares with */
 
-    /* Work and traffic of one repetition, for GFLOP/s and GB/s. */
-    double (*flops)(const struct run_ctx *ctx);
-    double (*bytes)(const struct run_ctx *ctx);
+    /* Work and traffic of one repetition, for GFLOP/s and GB/s.  `state` is
+     * the kernel's state after the timed repetitions, for kernels whose work
+     * depends on the run (cg's iteration count); NULL means "estimate". */
+    double (*flops)(const struct run_ctx *ctx, const void *state);
+    double (*bytes)(const struct run_ctx *ctx, const void *state);
     /* Bytes this process will allocate, checked before any allocation. */
     double (*memory)(const struct run_ctx *ctx);
     /* Optional extra parameter rules; writes a message and returns < 0. */

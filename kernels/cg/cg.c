@@ -25,11 +25,6 @@ static const char *const cg_variant_help[] = {
     "unpreconditioned CG, 5-point stencil applied row by row",
 };
 
-/* The interface's flops() sees only the parameters, but CG's work depends on
- * the iteration count, known after the first run.  This records it (one
- * problem per process; the same on every rank). */
-static int64_t cg_last_iterations;
-
 static int64_t cg_max_iters(const struct run_ctx *ctx)
 {
     int64_t cap = kernel_param(ctx, "max-iters");
@@ -178,10 +173,12 @@ static void cg_check(const struct run_ctx *ctx, void *state,
  * updated before the first iteration: counted anyway).  Plus, once per
  * solve, the start (r.r: 2 n^2), the true residual (SpMV, b - Ax and its
  * square: 8 n^2) and the error against u (about 12 n^2): 22 n^2. */
-static double cg_flops(const struct run_ctx *ctx)
+static double cg_flops(const struct run_ctx *ctx, const void *state)
 {
+    /* CG's work depends on the iteration count of the run just measured. */
     double n = (double)kernel_param(ctx, "n");
-    return (15.0 * (double)cg_last_iterations + 22.0) * n * n;
+    double iterations = state ? (double)((const struct cg_state *)state)->iterations : 0.0;
+    return (15.0 * iterations + 22.0) * n * n;
 }
 
 /* Memory traffic per iteration, 8-byte values: direction reads r, p and
@@ -190,10 +187,11 @@ static double cg_flops(const struct run_ctx *ctx)
  * solve: the start reads b and writes x, r, p (4), the true residual copies
  * x to p (2), then reads p, b and writes Ap (3), the error reads x (1):
  * 80 n^2 bytes. */
-static double cg_bytes(const struct run_ctx *ctx)
+static double cg_bytes(const struct run_ctx *ctx, const void *state)
 {
     double n = (double)kernel_param(ctx, "n");
-    return (88.0 * (double)cg_last_iterations + 80.0) * n * n;
+    double iterations = state ? (double)((const struct cg_state *)state)->iterations : 0.0;
+    return (88.0 * iterations + 80.0) * n * n;
 }
 
 /* b, x, r, Ap, p (+ 2 halo rows), row partials, history. */
@@ -202,9 +200,6 @@ static double cg_memory(const struct run_ctx *ctx)
     double n = (double)kernel_param(ctx, "n"), rows = (double)cg_max_rows(ctx);
     return 8.0 * (5.0 * rows * n + 3.0 * n + (double)cg_max_iters(ctx) + 1.0);
 }
-
-/* Called by every mode's run at the end of a solve. */
-void cg_note_iterations(int64_t iterations) { cg_last_iterations = iterations; }
 
 const struct kernel kernel_cg = {
     .name = "cg",

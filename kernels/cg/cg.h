@@ -216,7 +216,6 @@ void cg_begin(struct cg_state *s, double rr0);
 /* Sum of the row partials [0, n) in this process: repro = fixed tree. */
 double cg_sum_rows(const struct cg_state *s);
 /* Every mode reports its iteration count for the flop and byte model. */
-void cg_note_iterations(int64_t iterations);
 
 /* The modes' run functions (cg_seq.c, cg_omp.c, cg_mpi.c). */
 void cg_run_seq(const struct run_ctx *ctx, void *state);

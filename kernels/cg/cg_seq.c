@@ -44,5 +44,4 @@ void cg_run_seq(const struct run_ctx *ctx, void *state)
     s->true_residual = sqrt(sum_rows(ctx, s)) / s->bnorm;
     s->residual_max = worst_res;
     s->error_max = worst;
-    cg_note_iterations(s->iterations);
 }

@@ -167,13 +167,19 @@ static void ep_output(const struct run_ctx *ctx, void *state,
  * x^2+y^2) and 8 per accepted pair (a fraction pi/4: -2 ln t / t with log as
  * one, sqrt as one, two products, two sums).  NPB itself reports Mop/s =
  * 2^(M+1) / time / 1e6, i.e. uniforms per second. */
-static double ep_flops(const struct run_ctx *ctx)
+static double ep_flops(const struct run_ctx *ctx, const void *state)
 {
+    (void)state;
     double pairs = ldexp(1.0, (int)kernel_param(ctx, "m"));
     return pairs * (2.0 * 16.0 + 7.0 + 8.0 * M_PI / 4.0);
 }
 
-static double ep_bytes(const struct run_ctx *ctx) { (void)ctx; return 0.0; }
+static double ep_bytes(const struct run_ctx *ctx, const void *state)
+{
+    (void)ctx;
+    (void)state;
+    return 0.0;
+}
 
 static double ep_memory(const struct run_ctx *ctx)
 {

@@ -142,8 +142,9 @@ static void heat_check(const struct run_ctx *ctx, void *state,
 
 /* Per point per step: uN+uS, uE+uW, their sum, 4*u, the difference, r*, u+
  * = 7 flops (the row max at the end is comparisons, not counted). */
-static double heat_flops(const struct run_ctx *ctx)
+static double heat_flops(const struct run_ctx *ctx, const void *state)
 {
+    (void)state;
     double n = (double)kernel_param(ctx, "n");
     return 7.0 * n * n * (double)kernel_param(ctx, "steps");
 }
@@ -151,8 +152,9 @@ static double heat_flops(const struct run_ctx *ctx)
 /* Effective traffic 16 bytes per point per step: read u once (the rows above
  * and below are reused from cache), write u'.  Write-allocate makes the real
  * DRAM traffic up to 24 bytes when the grid is larger than the caches. */
-static double heat_bytes(const struct run_ctx *ctx)
+static double heat_bytes(const struct run_ctx *ctx, const void *state)
 {
+    (void)state;
     double n = (double)kernel_param(ctx, "n");
     return 16.0 * n * n * (double)kernel_param(ctx, "steps");
 }

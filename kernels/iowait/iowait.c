@@ -78,12 +78,18 @@ static void iowait_check(const struct run_ctx *ctx, void *state,
 
 /* Per task: J multiplies and J adds (the int-to-double conversions not
  * counted); the wait is not work.  No array traffic worth a model. */
-static double iowait_flops(const struct run_ctx *ctx)
+static double iowait_flops(const struct run_ctx *ctx, const void *state)
 {
+    (void)state;
     return 2.0 * IOWAIT_TERMS * (double)kernel_param(ctx, "tasks");
 }
 
-static double iowait_bytes(const struct run_ctx *ctx) { (void)ctx; return 0.0; }
+static double iowait_bytes(const struct run_ctx *ctx, const void *state)
+{
+    (void)ctx;
+    (void)state;
+    return 0.0;
+}
 
 static double iowait_memory(const struct run_ctx *ctx)
 {

@@ -187,8 +187,9 @@ static void matmul_check(const struct run_ctx *ctx, void *state, struct check_re
 }
 
 /* n^3 fused multiply-adds = 2 n^3 flops, whatever the variant. */
-static double matmul_flops(const struct run_ctx *ctx)
+static double matmul_flops(const struct run_ctx *ctx, const void *state)
 {
+    (void)state;
     double n = (double)kernel_param(ctx, "n");
     return 2.0 * n * n * n;
 }
@@ -196,8 +197,9 @@ static double matmul_flops(const struct run_ctx *ctx)
 /* Compulsory traffic only: read A and B, write C once (3 n^2 doubles).  Not
  * counted: the blocked variant's re-reads from cache, and in mpi mode the
  * broadcast of B, (ranks - 1) n^2 doubles over the network per repetition. */
-static double matmul_bytes(const struct run_ctx *ctx)
+static double matmul_bytes(const struct run_ctx *ctx, const void *state)
 {
+    (void)state;
     double n = (double)kernel_param(ctx, "n");
     return 3.0 * n * n * 8.0;
 }

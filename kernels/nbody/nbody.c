@@ -244,8 +244,9 @@ static void nbody_check(const struct run_ctx *ctx, void *state,
 /* Per force evaluation 20 flops per pair (nbody_accel) over all n^2 pairs
  * (the self pair is computed too and adds exactly 0); steps + 1 evaluations
  * per repetition.  The O(n) kicks, drifts and diagnostics are left out. */
-static double nbody_flops(const struct run_ctx *ctx)
+static double nbody_flops(const struct run_ctx *ctx, const void *state)
 {
+    (void)state;
     double n = (double)kernel_param(ctx, "n");
     return 20.0 * n * n * (double)(kernel_param(ctx, "steps") + 1);
 }
@@ -254,8 +255,9 @@ static double nbody_flops(const struct run_ctx *ctx)
  * so memory sees each array once: forces read x,y,z and write a (48 n bytes),
  * two half kicks read v,a and write v (144 n), the drift reads x,v and writes
  * x (72 n): 264 n bytes per step. */
-static double nbody_bytes(const struct run_ctx *ctx)
+static double nbody_bytes(const struct run_ctx *ctx, const void *state)
 {
+    (void)state;
     double n = (double)kernel_param(ctx, "n");
     return 264.0 * n * (double)kernel_param(ctx, "steps");
 }

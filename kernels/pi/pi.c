@@ -69,8 +69,18 @@ static void pi_check(const struct run_ctx *ctx, void *state,
 }
 
 /* Per point: (i+0.5)*h, x*x, 1+, 4/, += : 6 flops.  No array traffic. */
-static double pi_flops(const struct run_ctx *ctx) { return 6.0 * (double)kernel_param(ctx, "n"); }
-static double pi_bytes(const struct run_ctx *ctx) { (void)ctx; return 0.0; }
+static double pi_flops(const struct run_ctx *ctx, const void *state)
+{
+    (void)state;
+    return 6.0 * (double)kernel_param(ctx, "n");
+}
+
+static double pi_bytes(const struct run_ctx *ctx, const void *state)
+{
+    (void)ctx;
+    (void)state;
+    return 0.0;
+}
 
 static double pi_memory(const struct run_ctx *ctx)
 {
