@@ -1,5 +1,6 @@
-/* Reading and judging result files: `parity verify`, `parity info`, and the
- * element-wise comparison they share. */
+/* Reading and judging result files: `parity verify`, `parity info`,
+ * `parity report`, `parity compare`, and the element-wise comparison they
+ * share. */
 #ifndef PARITY_ANALYSIS_H
 #define PARITY_ANALYSIS_H
 
@@ -7,6 +8,8 @@
 
 int cmd_verify(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 /* How a result array differs from its reference, element by element. */
 struct array_diff {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int add(struct path_list *l, const char *path)
+int files_add(struct path_list *l, const char *path)
 {
     if (l->count == l->capacity) {
         size_t cap = l->capacity ? 2 * l->capacity : 64;
@@ -55,7 +55,7 @@ static int walk(const char *dir, struct path_list *l)
             if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
                 rc = walk(path, l);
             else if (ends_with(name, ".h5"))
-                rc = add(l, path);
+                rc = files_add(l, path);
         }
         free(names[i]);
     }
@@ -72,7 +72,7 @@ int files_collect(char **paths, int npaths, struct path_list *out)
             parity_error("%s: %s", paths[i], strerror(errno));
             return PARITY_EUSAGE;
         }
-        CHECK(S_ISDIR(st.st_mode) ? walk(paths[i], out) : add(out, paths[i]));
+        CHECK(S_ISDIR(st.st_mode) ? walk(paths[i], out) : files_add(out, paths[i]));
     }
     return 0;
 }

@@ -13,6 +13,8 @@ struct path_list {
  * sorted order; *.tmp files of unfinished runs are skipped).  A path that
  * does not exist is an error (one line, PARITY_EUSAGE). */
 int files_collect(char **paths, int npaths, struct path_list *out);
+/* Append a copy of `path` (any string); 0 or PARITY_EFAIL. */
+int files_add(struct path_list *list, const char *path);
 void files_free(struct path_list *list);
 
 #endif

@@ -18,6 +18,34 @@ static int fail(const char *path, const char *what)
     return PARITY_EUSAGE;
 }
 
+/* Every /run attribute as text, whatever its type. */
+static herr_t collect_run_attr(hid_t loc, const char *name, const H5A_info_t *info,
+                               void *data)
+{
+    (void)info;
+    struct result_file *r = data;
+    if (r->nrun_attrs >= RESULT_MAX_RUN_ATTRS)
+        return 0;
+    struct run_attr *a = &r->run_attr[r->nrun_attrs];
+    hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
+    hid_t type = attr >= 0 ? H5Aget_type(attr) : H5I_INVALID_HID;
+    H5T_class_t cls = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
+    if (type >= 0) H5Tclose(type);
+    if (attr >= 0) H5Aclose(attr);
+    int64_t i;
+    double d;
+    int ok = 0;
+    snprintf(a->name, sizeof a->name, "%s", name);
+    if (cls == H5T_STRING)
+        ok = h5_attr_get_string(loc, name, a->value, sizeof a->value) == 0;
+    else if (cls == H5T_INTEGER && (ok = h5_attr_get_int64(loc, name, &i) == 0))
+        snprintf(a->value, sizeof a->value, "%lld", (long long)i);
+    else if (cls == H5T_FLOAT && (ok = h5_attr_get_double(loc, name, &d) == 0))
+        snprintf(a->value, sizeof a->value, "%.17g", d);
+    r->nrun_attrs += ok;
+    return 0;
+}
+
 static int read_run(hid_t file, struct result_file *r)
 {
     char kernel[64];
@@ -44,6 +72,9 @@ static int read_run(hid_t file, struct result_file *r)
     }
     for (int i = 0; e == 0 && i < r->kernel->nparams; i++)
         e |= h5_attr_get_int64(run, r->kernel->params[i].name, &r->param[i]);
+    hsize_t idx = 0;
+    if (e == 0)
+        H5Aiterate2(run, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_run_attr, r);
     H5Gclose(run);
     return e ? fail(r->path, "incomplete /run attributes") : 0;
 }
@@ -193,6 +224,8 @@ int result_read(const char *path, struct result_file *r, int load_arrays)
         h5_attr_get_string(file, "created_utc", r->created_utc, sizeof r->created_utc);
         h5_attr_get_string(file, "cflags", r->cflags, sizeof r->cflags);
         h5_attr_get_string(file, "git_commit", r->git_commit, sizeof r->git_commit);
+        h5_attr_get_string(file, "cpu_model", r->cpu_model, sizeof r->cpu_model);
+        h5_attr_get_string(file, "slurm_job_id", r->slurm_job_id, sizeof r->slurm_job_id);
         h5_attr_get_int64(file, "cores_online", &r->cores_online);
     }
     if (rc == 0) rc = read_run(file, r);

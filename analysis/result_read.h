@@ -19,6 +19,14 @@ struct result_array {
     uint64_t digest;
 };
 
+#define RESULT_MAX_RUN_ATTRS 32
+
+/* One /run attribute as text (for tables and CSV that list every one). */
+struct run_attr {
+    char name[48];
+    char value[96];
+};
+
 struct result_file {
     char path[4096];
     const struct kernel *kernel; /* from the registry */
@@ -26,6 +34,7 @@ struct result_file {
     int64_t ranks, threads, seed, reps, warmup;
     int64_t param[KERNEL_MAX_PARAMS]; /* in the kernel's parameter order */
     char hostname[256], created_utc[32], cflags[512], git_commit[64];
+    char cpu_model[128], slurm_job_id[32];
     int64_t cores_online;
     uint64_t digest;
     int narrays;
@@ -38,6 +47,8 @@ struct result_file {
     double median_seconds, init_seconds, gflops, gbytes_per_s;
     int64_t cpus_available; /* /placement: CPUs the job could use on a host */
     int64_t oversubscribed; /* ranks x threads exceeded them */
+    int nrun_attrs;         /* every /run attribute, in name order, as text */
+    struct run_attr run_attr[RESULT_MAX_RUN_ATTRS];
 };
 
 /* Read `path`; with load_arrays the /result datasets are loaded too.

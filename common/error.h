@@ -22,6 +22,10 @@ void parity_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void parity_error_at(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The last message printed, without "parity: " (for listings of what was
+ * skipped); "" before the first. */
+const char *parity_last_error(void);
+
 #define ERROR(...) parity_error_at(__FILE__, __LINE__, __VA_ARGS__)
 
 /* Propagate a negative status; the callee already said what went wrong. */

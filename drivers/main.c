@@ -24,6 +24,8 @@ static void usage(FILE *out)
           "  list [KERNEL]          kernels, presets, parameters, verification policy\n"
           "  run KERNEL [options]   run one configuration, write one HDF5 result file\n"
           "  verify PATH...         compare every parallel run with its sequential run\n"
+          "  report PATH            tables, plots, report.md and CSV of a campaign\n"
+          "  compare OLD NEW        same results? faster or slower beyond noise?\n"
           "  info FILE.h5           one result file, human-readable\n"
           "\n"
           "  parity COMMAND --help  options of one command\n"
@@ -70,6 +72,10 @@ int main(int argc, char **argv)
         return cmd_verify(argc - 1, argv + 1);
     if (strcmp(cmd, "info") == 0)
         return cmd_info(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0)
+        return cmd_compare(argc - 1, argv + 1);
     parity_error("unknown command '%s' (see parity --help)", cmd);
     return 2;
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The workstation demo behind `make run`: every kernel at --size small in
-# every mode (seq, OpenMP, MPI, hybrid, --reduce fast) plus the racy pi, into
-# results/demo/, then `parity verify` on the lot.
+# every mode (seq, OpenMP within and past the core count, MPI, hybrid,
+# --reduce fast), iowait with many threads (when it exists), the racy pi, and
+# pi at growing sizes (a break-even size), into results/demo/; then
+# `parity verify` and `parity report` on the lot (results/demo/report/).
 #
 #   jobs/demo.sh [--size SIZE] [--reps R] [--outdir DIR]
 #
@@ -16,7 +18,7 @@ while [ $# -gt 0 ]; do
         --size) size=$2; shift 2 ;;
         --reps) reps=$2; shift 2 ;;
         --outdir) outdir=$2; shift 2 ;;
-        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "demo.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -40,31 +42,51 @@ hybrid_bind=(--bind-to none)
 
 mkdir -p "$outdir"
 rm -f "$outdir"/*.h5 "$outdir"/*.h5.tmp
+rm -rf "$outdir/report"
 common=(--size "$size" --reps "$reps" --outdir "$outdir" --quiet)
 
+# Each entry: kernel mode ranks threads reduce|racy [extra run options].
 plan=()
-for k in $("$PARITY" list --names); do
+kernels=$("$PARITY" list --names)
+for k in $kernels; do
     plan+=("$k seq 1 1 repro")
     plan+=("$k omp 1 $cores repro")
     plan+=("$k mpi $cores 1 repro")
     plan+=("$k mpi $hybrid_ranks $hybrid_threads repro")
     plan+=("$k omp 1 $cores fast")
 done
+# Past the core count, CPU-bound: kernels with one parallel region per
+# repetition (a kernel with a barrier per time step, like heat, spends an
+# oversubscribed run spinning in libgomp's barriers: minutes, not seconds).
+for k in pi ep; do
+    grep -qx "$k" <<<"$kernels" && plan+=("$k omp 1 $((2 * cores)) repro")
+done
+# Waiting work overlaps: far more threads than cores.
+if grep -qx iowait <<<"$kernels"; then
+    plan+=("iowait omp 1 $((8 * cores)) repro")
+fi
 plan+=("pi omp 1 $cores racy")
+# Break-even: pi from tiny to large, where parallel overhead stops mattering.
+for n in 1e3 1e4 1e5 1e6 1e7; do
+    for shape in "seq 1 1" "omp 1 $cores" "mpi $cores 1"; do
+        plan+=("pi $shape repro --n $n --reps 5")
+    done
+done
 
 total=${#plan[@]} i=0 start=$SECONDS
 for entry in "${plan[@]}"; do
-    read -r k mode p t reduce <<<"$entry"
+    read -r k mode p t reduce extra <<<"$entry"
     i=$((i + 1))
     args=(run "$k" "${common[@]}")
-    label="$k $mode p=$p t=$t $size"
+    label="$k $mode p=$p t=$t ${extra:-$size}"
     if [ "$reduce" = racy ]; then
         args+=(--variant racy); label+=" racy"
     else
         args+=(--reduce "$reduce"); label+=" $reduce"
     fi
     [ "$mode" != seq ] && args+=(--mode "$mode" --threads "$t")
-    printf '[%d/%d] %-36s ' "$i" "$total" "$label"
+    [ -n "$extra" ] && read -ra more <<<"$extra" && args+=("${more[@]}")
+    printf '[%d/%d] %-44s ' "$i" "$total" "$label"
     t0=$SECONDS
     rc=0
     if [ "$mode" = mpi ]; then
@@ -95,3 +117,8 @@ if [ -z "$caught" ]; then
 fi
 echo "demo: every repro run is bitwise equal to seq, fast runs are within tolerance,"
 echo "      and verify caught the racy run (exit $rc from verify is that catch)."
+echo
+# The report: speedups with intervals, Amdahl, break-even, plots, and what
+# this campaign shows.
+"$PARITY" report "$outdir"
+echo "demo: the report is $outdir/report/report.md"

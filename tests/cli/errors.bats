@@ -8,7 +8,7 @@ load helpers
     run parity --version
     [ "$status" -eq 0 ]
     [[ "$output" =~ ^parity\ [0-9]+\.[0-9]+\.[0-9]+\ \(git\ [0-9a-f]+ ]]
-    for c in list run verify info; do
+    for c in list run verify info report compare; do
         run parity "$c" --help
         [ "$status" -eq 0 ]
         [[ "$output" == usage:* ]]
