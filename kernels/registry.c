@@ -7,11 +7,13 @@
 #include <string.h>
 
 extern const struct kernel kernel_pi;
+extern const struct kernel kernel_mandelbrot;
 /* extern const struct kernel kernel_heat; */
 /* extern const struct kernel kernel_matmul; */
 
 const struct kernel *const kernel_registry[] = {
     &kernel_pi,
+    &kernel_mandelbrot,
     /* &kernel_heat, */
     /* &kernel_matmul, */
     NULL,
