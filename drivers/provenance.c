@@ -4,6 +4,7 @@
 
 #include <hdf5.h>
 #include <mpi.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,19 @@ static void cpu_model(char *dst, size_t size)
     fclose(f);
 }
 
+/* The schedule that schedule(runtime) loops actually use, e.g. "dynamic,1";
+ * "(default)" when OMP_SCHEDULE is unset and the runtime chose it. */
+static void omp_schedule(char *dst, size_t size)
+{
+    static const char *const kinds[] = {"?", "static", "dynamic", "guided", "auto"};
+    omp_sched_t kind;
+    int chunk;
+    omp_get_schedule(&kind, &chunk);
+    int k = (int)kind & ~(int)0x80000000u; /* drop the monotonic modifier */
+    snprintf(dst, size, "%s,%d%s", k >= 1 && k <= 4 ? kinds[k] : "?", chunk,
+             getenv("OMP_SCHEDULE") ? "" : " (default)");
+}
+
 void provenance_collect(struct provenance *p)
 {
     memset(p, 0, sizeof *p);
@@ -78,7 +92,7 @@ void provenance_collect(struct provenance *p)
     snprintf(p->hdf5_version, sizeof p->hdf5_version, "%u.%u.%u", maj, min, rel);
     env(p->omp_proc_bind, sizeof p->omp_proc_bind, "OMP_PROC_BIND");
     env(p->omp_places, sizeof p->omp_places, "OMP_PLACES");
-    env(p->omp_schedule, sizeof p->omp_schedule, "OMP_SCHEDULE");
+    omp_schedule(p->omp_schedule, sizeof p->omp_schedule);
     env(p->slurm_job_id, sizeof p->slurm_job_id, "SLURM_JOB_ID");
     env(p->slurm_array_task_id, sizeof p->slurm_array_task_id, "SLURM_ARRAY_TASK_ID");
 }
