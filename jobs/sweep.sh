@@ -60,46 +60,9 @@ total=${#runs[@]}
 # A campaign made by another plan is not silently mixed with this one.
 plan_same_campaign "$camp"
 
-# ---- how each run is launched -------------------------------------------
+# ---- how each run is launched: plan_launch (lib/plan.sh) -----------------
 
-mpirun_as_root=()
-if [ "$(id -u)" -eq 0 ]; then
-    mpirun_as_root=(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1)
-fi
-
-# Fill cmd (the full command, env settings first) and note (what is special
-# about it) for one run.  Threads are pinned close together on cores; mpirun
-# binds each rank to one core by default, so a hybrid rank gets T cores with
-# --map-by slot:PE=T.  Past the cores binding would stack everything on the
-# same cores, so oversubscribed MPI runs are left unbound.
-launch() { # KERNEL SIZE MODE RANKS THREADS REDUCE NODES
-    local k=$1 s=$2 mode=$3 p=$4 t=$5 r=$6 dir=$7
-    local -a prun=("$PARITY" run "$k" --mode "$mode" --threads "$t" --size "$s" --reduce "$r"
-                   --reps "$plan_reps" --warmup "$plan_warmup" --outdir "$dir" --quiet)
-    # shellcheck disable=SC2206
-    [ -n "$plan_args" ] && prun+=($plan_args)
-    note=""
-    case $mode in
-        seq) cmd=("${prun[@]}") ;;
-        omp)
-            cmd=(env OMP_NUM_THREADS="$t" OMP_PLACES=cores OMP_PROC_BIND=close "${prun[@]}")
-            [ "$t" -gt "$cores" ] && note="oversubscribed: $t threads on $cores cores" ;;
-        mpi)
-            cmd=(env "${mpirun_as_root[@]}" OMP_NUM_THREADS="$t")
-            if [ $((p * t)) -le "$cores" ]; then
-                if [ "$t" -gt 1 ]; then
-                    cmd+=(OMP_PLACES=cores OMP_PROC_BIND=close mpirun -np "$p" --map-by "slot:PE=$t" --bind-to core)
-                else
-                    cmd+=(mpirun -np "$p" --bind-to core)
-                fi
-            else
-                cmd+=(OMP_PROC_BIND=false mpirun -np "$p" --oversubscribe --bind-to none)
-                note="oversubscribed: $p rank(s) x $t thread(s) on $cores cores: mpirun --oversubscribe --bind-to none"
-            fi
-            cmd+=("${prun[@]}") ;;
-    esac
-    return 0
-}
+plan_mpirun_as_root
 
 # ---- interruption ---------------------------------------------------------
 
@@ -158,7 +121,7 @@ if [ "$dry_run" -eq 1 ]; then
         read -r -a f <<<"$run"
         i=$((i + 1))
         dir=$(run_dir "$camp" "${f[5]}" "${f[6]}")
-        launch "${f[@]:0:6}" "$dir"
+        plan_launch "${f[@]:0:6}" "$dir"
         state=""
         run_done "$dir" "${f[@]:0:5}" && state="  (done earlier)"
         printf '[%d/%d] %s%s\n    %s\n' "$i" "$total" "$(run_label "${f[@]}")" "$state" "$(plan_quote "${cmd[@]}")"
@@ -197,7 +160,7 @@ for run in "${runs[@]}"; do
     fi
     dir=$(run_dir "$camp" "${f[5]}" "${f[6]}")
     mkdir -p "$dir"
-    launch "${f[@]:0:6}" "$dir"
+    plan_launch "${f[@]:0:6}" "$dir"
     printf '[%d/%d] %s … ' "$i" "$total" "$label"
     echo "=== [$i/$total] $label: $(plan_quote "${cmd[@]}")" >>"$log"
     logged=$(wc -l <"$log")

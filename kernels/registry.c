@@ -14,6 +14,7 @@ extern const struct kernel kernel_nbody;
 extern const struct kernel kernel_cg;
 extern const struct kernel kernel_mandelbrot;
 extern const struct kernel kernel_iowait;
+extern const struct kernel kernel_triad;
 
 const struct kernel *const kernel_registry[] = {
     &kernel_pi,
@@ -24,6 +25,7 @@ const struct kernel *const kernel_registry[] = {
     &kernel_cg,
     &kernel_mandelbrot,
     &kernel_iowait,
+    &kernel_triad,
     NULL,
 };
 

@@ -386,6 +386,51 @@ plan_analyse() {
     return "$status"
 }
 
+# Open MPI refuses to run as root unless told it may: set mpirun_as_root to
+# those two variables when we are root (tests, containers), else to nothing.
+plan_mpirun_as_root() {
+    mpirun_as_root=()
+    if [ "$(id -u)" -eq 0 ]; then
+        mpirun_as_root=(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1)
+    fi
+}
+
+# Fill cmd (the full command, env settings first) and note (what is special
+# about it) for one run, for jobs/sweep.sh and jobs/bench.sh.  Uses $cores,
+# $PARITY, plan_reps, plan_warmup, plan_args and mpirun_as_root
+# (plan_mpirun_as_root).  Threads are pinned close together on cores; mpirun
+# binds each rank to one core by default, so a hybrid rank gets T cores with
+# --map-by slot:PE=T.  Past the cores binding would stack everything on the
+# same cores, so oversubscribed MPI runs are left unbound.
+plan_launch() { # KERNEL SIZE MODE RANKS THREADS REDUCE DIR
+    local k=$1 s=$2 mode=$3 p=$4 t=$5 r=$6 dir=$7
+    local -a prun=("$PARITY" run "$k" --mode "$mode" --threads "$t" --size "$s" --reduce "$r"
+                   --reps "$plan_reps" --warmup "$plan_warmup" --outdir "$dir" --quiet)
+    # shellcheck disable=SC2206
+    [ -n "$plan_args" ] && prun+=($plan_args)
+    note=""
+    case $mode in
+        seq) cmd=("${prun[@]}") ;;
+        omp)
+            cmd=(env OMP_NUM_THREADS="$t" OMP_PLACES=cores OMP_PROC_BIND=close "${prun[@]}")
+            [ "$t" -gt "$cores" ] && note="oversubscribed: $t threads on $cores cores" ;;
+        mpi)
+            cmd=(env "${mpirun_as_root[@]}" OMP_NUM_THREADS="$t")
+            if [ $((p * t)) -le "$cores" ]; then
+                if [ "$t" -gt 1 ]; then
+                    cmd+=(OMP_PLACES=cores OMP_PROC_BIND=close mpirun -np "$p" --map-by "slot:PE=$t" --bind-to core)
+                else
+                    cmd+=(mpirun -np "$p" --bind-to core)
+                fi
+            else
+                cmd+=(OMP_PROC_BIND=false mpirun -np "$p" --oversubscribe --bind-to none)
+                note="oversubscribed: $p rank(s) x $t thread(s) on $cores cores: mpirun --oversubscribe --bind-to none"
+            fi
+            cmd+=("${prun[@]}") ;;
+    esac
+    return 0
+}
+
 # A command line as one could paste it: words quoted only where needed.
 plan_quote() {
     local w out="" plain='^[][A-Za-z0-9_,.=:/%@+$-]+$'

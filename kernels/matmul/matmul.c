@@ -18,6 +18,7 @@
 #include "matmul.h"
 
 #include <float.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static const struct param_desc matmul_params[] = {
@@ -25,10 +26,17 @@ static const struct param_desc matmul_params[] = {
     {"n", "matrix order (C = A·B, all n x n)", {64, 2880, 5760, 11520}, 1, 46340},
 };
 
-static const char *const matmul_variants[] = {"blocked", "naive", NULL};
+static const char *const matmul_variants[] = {"blocked", "naive", "blas", NULL};
 static const char *const matmul_variant_help[] = {
     "cache-blocked, packed panels, 6x8 register tile (AVX2 fma)",
     "textbook i-j-k triple loop (for teaching; same bits as blocked)",
+#ifdef PARITY_HAVE_BLAS
+    "OpenBLAS cblas_dgemm per row block, 1 BLAS thread each (speed reference; "
+    "within tolerance of blocked)",
+#else
+    "OpenBLAS cblas_dgemm (speed reference): not in this build, install "
+    "libopenblas-dev and rebuild",
+#endif
 };
 
 /* 64-byte aligned, zeroed; NULL on failure. */
@@ -102,8 +110,14 @@ int matmul_setup(const struct run_ctx *ctx, void **state)
         return -1;
     *state = s;
     s->n = kernel_param(ctx, "n");
+#ifdef PARITY_HAVE_BLAS
+    /* One BLAS thread per call: the modes' threads and ranks each call
+     * dgemm on their own row block (matmul.h), and seq stays sequential. */
+    if (ctx->variant == MATMUL_BLAS)
+        openblas_set_num_threads(1);
+#endif
     int64_t end;
-    partition_range(s->n, ctx->ranks, ctx->rank, &s->row0, &end);
+    matmul_rank_rows(ctx->variant, s->n, ctx->ranks, ctx->rank, &s->row0, &end);
     s->rows = end - s->row0;
     s->a = matmul_alloc(s->rows * s->n);
     s->b = matmul_alloc(s->n * s->n);
@@ -207,11 +221,26 @@ static double matmul_bytes(const struct run_ctx *ctx, const void *state)
 /* This process: its rows of A and C, all of B, one workspace per thread. */
 static double matmul_memory(const struct run_ctx *ctx)
 {
-    int64_t n = kernel_param(ctx, "n"), asize, bsize;
-    int64_t rows = (n + ctx->ranks - 1) / ctx->ranks;
+    int64_t n = kernel_param(ctx, "n"), asize, bsize, lo, rows;
+    matmul_rank_rows(ctx->variant, n, ctx->ranks, 0, &lo, &rows); /* rank 0's is largest */
     matmul_work_sizes(n, &asize, &bsize);
     return 8.0 * (2.0 * (double)rows * (double)n + (double)n * (double)n +
                   (double)ctx->threads * (double)(asize + bsize));
+}
+
+/* The blas variant needs OpenBLAS at build time. */
+static int matmul_validate(const struct run_ctx *ctx, char *msg, size_t msg_size)
+{
+#ifndef PARITY_HAVE_BLAS
+    if (ctx->variant == MATMUL_BLAS) {
+        snprintf(msg, msg_size, "matmul --variant blas: built without OpenBLAS: install "
+                 "libopenblas-dev and rebuild");
+        return -1;
+    }
+#else
+    (void)ctx, (void)msg, (void)msg_size;
+#endif
+    return 0;
 }
 
 const struct kernel kernel_matmul = {
@@ -222,15 +251,25 @@ const struct kernel kernel_matmul = {
     .variants = matmul_variants,
     .variant_help = matmul_variant_help,
     .outputs = "C[n][n]",
-    /* Every variant here is bitwise; the tolerance is for --reduce fast
-     * (which changes nothing for matmul) and a future blas variant, whose
-     * reordered sums differ by ~ sqrt(n) u |A||B|. */
-    .verify = {.rtol = 1e-9, .atol = 1e-9},
+    /* blocked and naive are bitwise; the tolerance is for blas against
+     * blocked (and --reduce fast, which changes nothing here).  Two
+     * summation orders of C_ij differ by at most 2 gamma_n (|A||B|)_ij <= 2 n^2
+     * u (|a|, |b| < 1): 9e-10 at n = 2048, too loose to catch much.  The
+     * differences behave like n independent roundings of partial sums of
+     * size ~ sqrt(n)/3: rms ~ n u / 3 whatever |C_ij| is (so atol, not
+     * rtol, is the test).  Measured blas vs blocked, n = 300 .. 2880: rms
+     * 0.10 n u, max 1.1 .. 1.3 n u (2.8e-13 at n = 2048, 4.3e-13 at 2880);
+     * extrapolated to the large preset (n = 11520) max ~ 1.5 n u = 2e-12.
+     * atol 1e-10 leaves a margin of 50x there and 350x at n = 2048, while a
+     * wrong term (|a b| ~ 0.25) or a wrong element is off by far more.
+     * rtol 1e-12: the relative error of large elements is ~ sqrt(n) u. */
+    .verify = {.rtol = 1e-12, .atol = 1e-10},
     .check_what = "Freivalds, x = +-1: max|C x - A (B x)| <= 1.01 n u max_i "
                   "(2 |A||B| 1 + |C| 1 + |A||B x|)_i (rounding bound)",
     .flops = matmul_flops,
     .bytes = matmul_bytes,
     .memory = matmul_memory,
+    .validate = matmul_validate,
     .mode = {
         [MODE_SEQ] = {matmul_setup, matmul_run_seq, NULL},
         [MODE_OMP] = {matmul_setup, matmul_run_omp, NULL},

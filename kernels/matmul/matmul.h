@@ -16,16 +16,24 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #if defined(__AVX__) && defined(__FMA__)
 #include <immintrin.h>
 #define MATMUL_AVX2 1
 #endif
 
-/* The variants, in the order of the descriptor's table.  A cblas_dgemm
- * reference (MATMUL_BLAS) would go after MATMUL_NAIVE and add one case to
- * matmul_rows(); it reorders the k sums, so verify would judge it "within
- * tolerance" against blocked. */
-enum matmul_variant { MATMUL_BLOCKED, MATMUL_NAIVE };
+/* The Makefile defines PARITY_HAVE_BLAS where it found OpenBLAS. */
+#ifdef PARITY_HAVE_BLAS
+#include <cblas.h>
+#endif
+
+/* The variants, in the order of the descriptor's table.  blas (OpenBLAS
+ * cblas_dgemm, the speed reference) sums each element's k products in its
+ * own order and blocking, so it is not bitwise equal to blocked: verify
+ * judges it "within tolerance" against blocked's seq run.  Built without
+ * OpenBLAS, the variant is listed but refused (matmul.c's validate). */
+enum matmul_variant { MATMUL_BLOCKED, MATMUL_NAIVE, MATMUL_BLAS };
 
 /* Blocking (GotoBLAS/BLIS loop order).  An MR x NR tile of C lives in
  * registers across a k block: 6 x 8 = 12 AVX2 accumulators + 2 B vectors + 1
@@ -230,6 +238,32 @@ static inline void matmul_blocked_rows(int64_t n, int64_t m, const double *a,
     }
 }
 
+/* ---- blas: OpenBLAS on the same row block ---- */
+
+/* Rows [0, m) of C = A·B by one single-threaded cblas_dgemm call (matmul.c
+ * sets OpenBLAS to one thread: parallelism comes from the modes' row blocks,
+ * as for the other variants).  OpenBLAS blocks k by a rule that depends on
+ * k = n only, but a row's bits depend on which register tile computed it:
+ * our rows are its N dimension (row-major = transposed column-major), tiled
+ * by 8 on this machine's kernels (Haswell/Zen), and the rows left over at
+ * the end of a call (m % 8) go through edge kernels that sum differently
+ * (measured: the last row of an odd block differs from seq's in the last
+ * bits).  Blocks of whole MATMUL_BLAS_GROUP rows (matmul_block_rows) put
+ * every row in the same kind of tile as in one call on all rows, so seq, omp
+ * and mpi agree bitwise here too (tests/unit/test_matmul.c checks it). */
+static inline void matmul_blas_rows(int64_t n, int64_t m, const double *a,
+                                    const double *b, double *c)
+{
+#ifdef PARITY_HAVE_BLAS
+    /* n <= 46340 (the parameter's range) fits blasint, even 32-bit. */
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)m, (blasint)n,
+                (blasint)n, 1.0, a, (blasint)n, b, (blasint)n, 0.0, c, (blasint)n);
+#else
+    (void)n, (void)m, (void)a, (void)b, (void)c;
+    abort(); /* unreachable: validate refuses the variant without OpenBLAS */
+#endif
+}
+
 /* ---- the body every mode calls ---- */
 
 /* Local rows [lo, hi) of C, by the chosen variant, with workspace `w`. */
@@ -241,19 +275,45 @@ static inline void matmul_rows(int variant, const struct matmul_state *s,
         return;
     if (variant == MATMUL_NAIVE)
         matmul_naive_rows(n, hi - lo, s->a + lo * n, s->b, s->c + lo * n);
+    else if (variant == MATMUL_BLAS)
+        matmul_blas_rows(n, hi - lo, s->a + lo * n, s->b, s->c + lo * n);
     else
         matmul_blocked_rows(n, hi - lo, s->a + lo * n, s->b, s->c + lo * n, w);
 }
 
-/* Thread `t` of `nt`'s share of `rows` local rows: whole MR-row groups,
- * balanced (partition_range), so no micro-kernel tile straddles threads. */
-static inline void matmul_thread_rows(int64_t rows, int nt, int t, int64_t *lo,
-                                      int64_t *hi)
+/* Rows per group in the blas variant's blocks: a multiple of OpenBLAS's
+ * dgemm tile height in our rows on x86 (8 Haswell/Zen, 4 Sandy Bridge, 2
+ * Skylake-X), so a block boundary never cuts a tile (see matmul_blas_rows). */
+#define MATMUL_BLAS_GROUP 24
+
+/* Part `part` of `parts` of `rows` rows: whole groups of `group` rows,
+ * balanced (partition_range); only the last part may end in a partial group. */
+static inline void matmul_block_rows(int64_t rows, int64_t group, int parts, int part,
+                                     int64_t *lo, int64_t *hi)
 {
-    int64_t groups = (rows + MATMUL_MR - 1) / MATMUL_MR;
-    partition_range(groups, nt, t, lo, hi);
-    *lo = matmul_min(*lo * MATMUL_MR, rows);
-    *hi = matmul_min(*hi * MATMUL_MR, rows);
+    int64_t groups = (rows + group - 1) / group;
+    partition_range(groups, parts, part, lo, hi);
+    *lo = matmul_min(*lo * group, rows);
+    *hi = matmul_min(*hi * group, rows);
+}
+
+/* Thread `t` of `nt`'s share of `rows` local rows: whole MR-row groups, so no
+ * micro-kernel tile straddles threads (blas: whole MATMUL_BLAS_GROUPs). */
+static inline void matmul_thread_rows(int variant, int64_t rows, int nt, int t,
+                                      int64_t *lo, int64_t *hi)
+{
+    int64_t group = variant == MATMUL_BLAS ? MATMUL_BLAS_GROUP : MATMUL_MR;
+    matmul_block_rows(rows, group, nt, t, lo, hi);
+}
+
+/* Rank `rank` of `ranks`' rows of the n x n problem: balanced single rows
+ * (uneven is fine: blocked and naive give every row the same bits anywhere),
+ * or whole MATMUL_BLAS_GROUPs for blas. */
+static inline void matmul_rank_rows(int variant, int64_t n, int ranks, int rank,
+                                    int64_t *lo, int64_t *hi)
+{
+    matmul_block_rows(n, variant == MATMUL_BLAS ? MATMUL_BLAS_GROUP : 1, ranks, rank, lo,
+                      hi);
 }
 
 /* Shared by the three modes (matmul.c). */

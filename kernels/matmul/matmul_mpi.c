@@ -1,6 +1,6 @@
 /* matmul, MPI (+ OpenMP threads inside each rank when --threads > 1).
- * Each rank owns a balanced block of rows of A and C (partition_range, uneven
- * is fine) and needs all of B.  Rank 0 generated B in setup and broadcasts it
+ * Each rank owns a balanced block of rows of A and C (matmul_rank_rows: single
+ * rows, uneven is fine; blas: whole row groups) and needs all of B.  Rank 0 generated B in setup and broadcasts it
  * in every repetition, so the distribution cost is part of the measured
  * time, as it would be for a B that was not already everywhere.  MPI is only
  * called outside parallel regions (MPI_THREAD_FUNNELED suffices). */

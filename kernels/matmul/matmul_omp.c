@@ -13,7 +13,7 @@ void matmul_compute_omp(const struct run_ctx *ctx, struct matmul_state *s)
         /* nt <= ctx->threads = s->nwork, so work[t] exists. */
         int t = omp_get_thread_num(), nt = omp_get_num_threads();
         int64_t lo, hi;
-        matmul_thread_rows(s->rows, nt, t, &lo, &hi);
+        matmul_thread_rows(ctx->variant, s->rows, nt, t, &lo, &hi);
         matmul_rows(ctx->variant, s, lo, hi, &s->work[t]);
     }
 }

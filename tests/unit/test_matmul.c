@@ -1,7 +1,9 @@
 /* matmul: naive and blocked give the same bits, so do any thread count and
  * any row-block decomposition (as MPI ranks use it); the Freivalds self-check
  * passes on the computed C and fails when one element is off by 1e-6.
- * Odd sizes exercise every remainder (rows % 6, columns % 8, k % 256). */
+ * Odd sizes exercise every remainder (rows % 6, columns % 8, k % 256).
+ * blas (built with OpenBLAS): within verify's tolerance of blocked, bitwise
+ * across its own row blocks; built without: refused with one clear line. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +12,7 @@
 
 #include "../../kernels/matmul/matmul.h"
 
+#include <float.h>
 #include <omp.h>
 #include <stdlib.h>
 
@@ -137,6 +140,99 @@ static void test_matmul_inputs_in_range_and_repeatable(void **unused)
     assert_true(matmul_rand(7, 0, 5) != matmul_rand(8, 0, 5)); /* seeds differ */
 }
 
+#ifdef PARITY_HAVE_BLAS
+/* blas differs from blocked only by summation order: within the tolerance
+ * verify uses, and within the rigorous bound 2 gamma_n (|A||B|)_ij. */
+static void test_matmul_blas_within_tolerance_of_blocked(void **unused)
+{
+    (void)unused;
+    const int64_t sizes[] = {1, 7, 67, 300, 517};
+    const struct verify_policy *pol = &kernel_matmul.verify;
+    for (int z = 0; z < 5; z++) {
+        int64_t n = sizes[z];
+        struct run_ctx cb = make_ctx(MODE_SEQ, 1, MATMUL_BLOCKED, n);
+        struct run_ctx cl = make_ctx(MODE_SEQ, 1, MATMUL_BLAS, n);
+        struct matmul_state *b = run_mode(&cb), *l = run_mode(&cl);
+        double u = DBL_EPSILON / 2, gamma = n * u / (1 - n * u);
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = 0; j < n; j++) {
+                double ref = b->c[i * n + j], d = fabs(l->c[i * n + j] - ref), ab = 0.0;
+                for (int64_t k = 0; k < n; k++)
+                    ab += fabs(b->a[i * n + k] * b->b[k * n + j]);
+                assert_true(d <= pol->atol + pol->rtol * fabs(ref));
+                assert_true(d <= 2.0 * gamma * ab * 1.001);
+            }
+        struct check_result c;
+        kernel_matmul.check(&cl, l, &c); /* Freivalds holds for any order */
+        assert_true(c.error <= c.bound);
+        kernel_matmul.teardown(b);
+        kernel_matmul.teardown(l);
+    }
+}
+
+/* blas row blocks of whole MATMUL_BLAS_GROUPs (ranks x threads, uneven,
+ * partial last groups, a rank with one row) give seq's bits, so verify can
+ * demand bitwise blas omp/mpi runs; and so does the real omp path. */
+static void test_matmul_blas_bitwise_across_row_blocks(void **unused)
+{
+    (void)unused;
+    const int64_t sizes[] = {25, 67, 121};
+    for (int z = 0; z < 3; z++) {
+        int64_t n = sizes[z];
+        struct run_ctx cs = make_ctx(MODE_SEQ, 1, MATMUL_BLAS, n);
+        struct matmul_state *ref = run_mode(&cs);
+        for (int ranks = 1; ranks <= 5; ranks++)
+            for (int r = 0; r < ranks; r++)
+                for (int nt = 1; nt <= 4; nt++) {
+                    struct run_ctx cr = make_ctx(MODE_SEQ, 1, MATMUL_BLAS, n);
+                    cr.ranks = ranks;
+                    cr.rank = r;
+                    void *state = NULL;
+                    assert_int_equal(kernel_matmul.mode[MODE_SEQ].setup(&cr, &state), 0);
+                    struct matmul_state *s = state;
+                    assert_true(s->row0 % MATMUL_BLAS_GROUP == 0 || s->rows == 0);
+                    memcpy(s->b, ref->b, matrix_bytes(n));
+                    for (int t = 0; t < nt; t++) {
+                        int64_t lo, hi;
+                        matmul_thread_rows(MATMUL_BLAS, s->rows, nt, t, &lo, &hi);
+                        matmul_rows(MATMUL_BLAS, s, lo, hi, &s->work[0]);
+                    }
+                    assert_memory_equal(ref->c + s->row0 * n, s->c,
+                                        (size_t)(s->rows * n) * sizeof(double));
+                    kernel_matmul.teardown(s);
+                }
+        for (int t = 2; t <= 4; t++) {
+            struct run_ctx co = make_ctx(MODE_OMP, t, MATMUL_BLAS, n);
+            struct matmul_state *s = run_mode(&co);
+            assert_memory_equal(ref->c, s->c, matrix_bytes(n));
+            kernel_matmul.teardown(s);
+        }
+        kernel_matmul.teardown(ref);
+    }
+}
+
+static void test_matmul_blas_accepted(void **unused)
+{
+    (void)unused;
+    struct run_ctx ctx = make_ctx(MODE_SEQ, 1, MATMUL_BLAS, 64);
+    char msg[256] = "";
+    assert_int_equal(kernel_matmul.validate(&ctx, msg, sizeof msg), 0);
+}
+#else
+/* Built without OpenBLAS: the variant is listed but refused, saying what to do. */
+static void test_matmul_blas_refused_without_openblas(void **unused)
+{
+    (void)unused;
+    struct run_ctx ctx = make_ctx(MODE_SEQ, 1, MATMUL_BLAS, 64);
+    char msg[256] = "";
+    assert_true(kernel_matmul.validate(&ctx, msg, sizeof msg) < 0);
+    assert_non_null(strstr(msg, "built without OpenBLAS"));
+    assert_non_null(strstr(msg, "libopenblas-dev"));
+    ctx.variant = MATMUL_BLOCKED;
+    assert_int_equal(kernel_matmul.validate(&ctx, msg, sizeof msg), 0);
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +242,13 @@ int main(void)
         cmocka_unit_test(test_matmul_freivalds_passes),
         cmocka_unit_test(test_matmul_freivalds_fails_on_a_perturbed_element),
         cmocka_unit_test(test_matmul_inputs_in_range_and_repeatable),
+#ifdef PARITY_HAVE_BLAS
+        cmocka_unit_test(test_matmul_blas_within_tolerance_of_blocked),
+        cmocka_unit_test(test_matmul_blas_bitwise_across_row_blocks),
+        cmocka_unit_test(test_matmul_blas_accepted),
+#else
+        cmocka_unit_test(test_matmul_blas_refused_without_openblas),
+#endif
     };
     return cmocka_run_group_tests_name("matmul", tests, NULL, NULL);
 }
