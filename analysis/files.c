@@ -52,8 +52,11 @@ static int walk(const char *dir, struct path_list *l)
         struct stat st;
         if (rc == 0 && name[0] != '.') {
             snprintf(path, sizeof path, "%s/%s", dir, name);
-            if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-                rc = walk(path, l);
+            if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+                /* a campaign's damaged files (jobs/sweep.sh) are not results */
+                if (strcmp(name, "quarantine") != 0)
+                    rc = walk(path, l);
+            }
             else if (ends_with(name, ".h5"))
                 rc = files_add(l, path);
         }

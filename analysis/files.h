@@ -10,7 +10,8 @@ struct path_list {
 };
 
 /* Add every *.h5 under each PATH (files as given, folders recursively, in
- * sorted order; *.tmp files of unfinished runs are skipped).  A path that
+ * sorted order; *.tmp files of unfinished runs and the damaged files in a
+ * campaign's quarantine/ folder are skipped, unless named as the PATH).  A path that
  * does not exist is an error (one line, PARITY_EUSAGE). */
 int files_collect(char **paths, int npaths, struct path_list *out);
 /* Append a copy of `path` (any string); 0 or PARITY_EFAIL. */

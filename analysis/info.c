@@ -1,4 +1,6 @@
-/* `parity info FILE.h5`: one result file, human-readable. */
+/* `parity info FILE.h5`: one result file, human-readable.  `parity info
+ * --check` classifies files instead (ok / damaged / cannot read here) for the
+ * sweep's resume, which must never redo a file that may be good. */
 #include "analysis.h"
 #include "result_read.h"
 
@@ -46,14 +48,60 @@ static void show(const struct result_file *r)
            r->check_error, r->check_bound, r->check_what);
 }
 
+/* One line per file: "PATH: ok", "PATH: damaged: WHY" or "PATH: cannot
+ * read here: WHY".  Exit 0 all ok, 1 some damaged, 2 some cannot be read
+ * here (those must be kept: they may be good). */
+static int check(int argc, char **argv)
+{
+    int rc = 0;
+    for (int i = 0; i < argc; i++) {
+        struct result_file r;
+        if (result_read(argv[i], &r, 1) == 0) {
+            printf("%s: ok\n", argv[i]);
+            result_free(&r);
+            continue;
+        }
+        const char *why = parity_last_error();
+        size_t n = strlen(argv[i]);
+        if (strncmp(why, argv[i], n) == 0 && strncmp(why + n, ": ", 2) == 0)
+            why += n + 2;
+        int damaged = r.fault == READ_DAMAGED;
+        printf("%s: %s: %s\n", argv[i], damaged ? "damaged" : "cannot read here", why);
+        if (!damaged)
+            rc = 2;
+        else if (rc == 0)
+            rc = 1;
+    }
+    return rc;
+}
+
+static void info_usage(FILE *out)
+{
+    fputs("usage: parity info FILE.h5...\n"
+          "       parity info --check FILE.h5...\n"
+          "\n"
+          "Show one result file: the run, the problem, provenance, timing, metrics,\n"
+          "result digests and the self-check.  (`h5dump -A FILE.h5` shows every attribute.)\n"
+          "\n"
+          "--check: one line per file, \"FILE: ok\", \"FILE: damaged: WHY\" (corrupt,\n"
+          "truncated or inconsistent: redo it) or \"FILE: cannot read here: WHY\"\n"
+          "(permissions, a newer schema or kernel, a missing HDF5 plugin: it may be\n"
+          "good, keep it).  Exit 0 all ok, 1 some damaged, 2 some cannot be read here.\n",
+          out);
+}
+
 int cmd_info(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs("usage: parity info FILE.h5...\n\nShow one result file: the run, the problem, "
-              "provenance, timing, metrics,\nresult digests and the self-check.  "
-              "(`h5dump -A FILE.h5` shows every attribute.)\n",
-              argc < 2 ? stderr : stdout);
+        info_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--check") == 0) {
+        if (argc < 3) {
+            parity_error("info --check: name the file(s) to check");
+            return 2;
+        }
+        return check(argc - 2, argv + 2);
     }
     int rc = 0;
     for (int i = 1; i < argc; i++) {

@@ -21,6 +21,16 @@ struct result_array {
 
 #define RESULT_MAX_RUN_ATTRS 32
 
+/* Why a file could not be read.  The sweep's resume redoes only DAMAGED
+ * files (and keeps them, in quarantine); a file that cannot be read HERE may
+ * well be good (no permission, a newer schema, an unknown kernel, a missing
+ * HDF5 filter plugin) and must never be replaced or removed. */
+enum read_fault {
+    READ_OK = 0,
+    READ_DAMAGED,   /* not HDF5, truncated, corrupt, incomplete or inconsistent */
+    READ_ELSEWHERE, /* cannot be read here; may be good elsewhere */
+};
+
 /* One /run attribute as text (for tables and CSV that list every one). */
 struct run_attr {
     char name[48];
@@ -29,6 +39,7 @@ struct run_attr {
 
 struct result_file {
     char path[4096];
+    enum read_fault fault;       /* why result_read failed (READ_OK if it did not) */
     const struct kernel *kernel; /* from the registry */
     char mode[16], reduce[16], variant[64], preset[32], store[16];
     int64_t ranks, threads, seed, reps, warmup;
@@ -52,7 +63,11 @@ struct result_file {
 };
 
 /* Read `path`; with load_arrays the /result datasets are loaded too.
- * Returns 0, or PARITY_EUSAGE after one line saying what is wrong. */
+ * Returns 0, or PARITY_EUSAGE after one line saying what is wrong, with
+ * r->fault saying whether the file is damaged or cannot be read here.
+ * Files are opened read-only; where file locking fails (NFS without a lock
+ * daemon) they are opened without locks, said once on stderr: result files
+ * are written whole and renamed into place, so a reader needs no lock. */
 int result_read(const char *path, struct result_file *r, int load_arrays);
 void result_free(struct result_file *r);
 

@@ -9,12 +9,16 @@
 #
 # Defaults come from this machine (nproc): counts 1 2 4 ... up to the cores
 # and one step past them.  Rerunning the same command resumes a half-finished
-# campaign: runs with a readable result file are kept, unfinished (.tmp) and
-# unreadable ones are deleted and redone.  Ctrl-C stops the running step and
-# leaves no unfinished file behind.
+# campaign: runs with a readable result file are kept; unfinished (.tmp) and
+# damaged ones are moved to CAMPAIGN/quarantine/ (with a .reason file, never
+# deleted) and redone.  A result file that cannot be read *here* (no
+# permission, a newer parity's schema or kernel, a missing HDF5 plugin) may be
+# good: it is kept and the sweep stops before running anything.  Ctrl-C stops
+# the running step and leaves no unfinished file behind.
 #
 # Exit status: 0 every run succeeded and verify found everything matching;
-# 1 a run failed or verify did not pass; 2 bad usage; 130 interrupted.
+# 1 a run failed, verify did not pass, or a result file cannot be read here;
+# 2 bad usage; 130 interrupted.
 set -euo pipefail
 
 PLAN_PROG=sweep
@@ -122,8 +126,10 @@ if [ "$dry_run" -eq 1 ]; then
         i=$((i + 1))
         dir=$(run_dir "$camp" "${f[5]}" "${f[6]}")
         plan_launch "${f[@]:0:6}" "$dir"
-        state=""
-        run_done "$dir" "${f[@]:0:5}" && state="  (done earlier)"
+        state="" rc=0
+        run_done "$dir" "${f[@]:0:5}" || rc=$?
+        [ "$rc" -eq 0 ] && state="  (done earlier)"
+        [ "$rc" -eq 2 ] && state="  (cannot be read here: kept)"
         printf '[%d/%d] %s%s\n    %s\n' "$i" "$total" "$(run_label "${f[@]}")" "$state" "$(plan_quote "${cmd[@]}")"
         [ -n "$note" ] && echo "    ($note)"
     done
@@ -135,13 +141,26 @@ mkdir -p "$camp"
 log=$camp/sweep.log
 trap on_signal INT TERM
 
-# What is done already (deleting what only looks done).
-todo=()
+# What is done already.  Damaged and unfinished files go to quarantine/ and
+# their runs are redone; a file that cannot be read here stops the sweep
+# (redoing its run would hide a result that may be good).
+todo=() kept=0
 for run in "${runs[@]}"; do
     read -r -a f <<<"$run"
     dir=$(run_dir "$camp" "${f[5]}" "${f[6]}")
-    if run_done "$dir" "${f[@]:0:5}" clean; then todo+=(0); else todo+=(1); fi
+    rc=0
+    run_done "$dir" "${f[@]:0:5}" clean || rc=$?
+    case $rc in
+        0) todo+=(0) ;;
+        1) todo+=(1) ;;
+        *) todo+=(0); kept=$((kept + 1)) ;;
+    esac
 done
+if [ "$kept" -gt 0 ]; then
+    trap - INT TERM
+    echo "sweep: $kept run(s) have a result file that cannot be read here (kept, see above); nothing was run: fix the cause or move those files out of $camp, then rerun" >&2
+    exit 1
+fi
 left=0
 for x in "${todo[@]}"; do left=$((left + x)); done
 if [ "$left" -lt "$total" ]; then

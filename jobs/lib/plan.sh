@@ -315,38 +315,80 @@ run_files() { # DIR KERNEL SIZE MODE RANKS THREADS
     return 0
 }
 
-# Is the run done: a result file for it that `parity info` reads?  With
-# "clean", unreadable ones and leftover .tmp files are deleted (and said so).
+# The campaign folder that holds run folder $1 (run_dir adds nodes-N/ and
+# reduce-R/ below it).
+run_campaign() {
+    local d=$1
+    while :; do
+        case ${d##*/} in nodes-[0-9]*|reduce-*) d=${d%/*} ;; *) break ;; esac
+    done
+    echo "$d"
+}
+
+# Move a damaged file $1 into CAMPAIGN/quarantine/ with $1.reason holding
+# why ($2), never over an earlier one; says what it did.  Nothing is deleted:
+# a file judged damaged here can still be looked at, or put back.
+run_quarantine() { # FILE REASON
+    local q name n=1
+    q=$(run_campaign "$(dirname "$1")")/quarantine
+    name=${1##*/}
+    mkdir -p "$q" || return 1
+    while [ -e "$q/$name" ] || [ -e "$q/$name.reason" ]; do name="${1##*/}.$n"; n=$((n + 1)); done
+    printf '%s\n%s: %s\n' "$2" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$1" >"$q/$name.reason" || return 1
+    mv -n -- "$1" "$q/$name" || return 1
+    echo "  quarantined $1 -> $q/$name ($2)"
+}
+
+# Is the run done: a result file for it that `parity info --check` reads?
+# Status 0 done; 1 to be run; 2 a file of it cannot be read here (locks,
+# permissions, a newer schema or kernel, a missing plugin): it may be good, so
+# it is kept and the run must not be redone over it (the file is named).
+# With "clean", damaged files and leftover .tmp files are moved to
+# CAMPAIGN/quarantine/ with their reason (never deleted), so the run is redone.
+# Only an explicit "damaged" verdict from parity counts as damaged: any other
+# failure of the check (a crash, a missing binary) keeps the file.
 run_done() { # DIR KERNEL SIZE MODE RANKS THREADS [clean]
-    local f done=1
+    local f out rc done=1 here=0
     if [ "${7:-}" = clean ]; then
         for f in "$1/$2_$4_p$5_t$6_"*.h5.tmp; do
             [ -e "$f" ] || continue
-            echo "  removing unfinished $f"
-            rm -f "$f"
+            run_quarantine "$f" "unfinished: a .tmp file left by an interrupted run" || here=1
         done
     fi
     while IFS= read -r f; do
         [ -n "$f" ] || continue
-        if "$PARITY" info "$f" >/dev/null 2>&1; then
+        rc=0
+        out=$("$PARITY" info --check "$f" 2>/dev/null) || rc=$?
+        if [ "$rc" -eq 0 ] && [ "$out" = "$f: ok" ]; then
             done=0
-        elif [ "${7:-}" = clean ]; then
-            echo "  removing unreadable $f"
-            rm -f "$f"
+        elif [ "$rc" -eq 1 ] && [[ "$out" == "$f: damaged: "* ]]; then
+            if [ "${7:-}" = clean ]; then
+                run_quarantine "$f" "${out#"$f: "}" || here=1
+            fi
+        else
+            here=1
+            [ -n "$out" ] || out="$f: parity info --check failed (exit $rc)"
+            if [ "${7:-}" = clean ]; then echo "  kept $f: ${out#"$f: "}"; fi
         fi
     done < <(run_files "$@")
-    return $done
+    [ "$done" -eq 0 ] && return 0
+    [ "$here" -eq 1 ] && return 2
+    return 1
 }
 
 # Print the planned runs without a valid result file in campaign $1; the
 # status is 0 when none is missing.
 plan_missing() {
-    local camp=$1 missing=0 run
+    local camp=$1 missing=0 run rc note
     local -a field
     while read -r run; do
         read -r -a field <<<"$run"
-        if ! run_done "$(run_dir "$camp" "${field[5]}" "${field[6]}")" "${field[0]}" "${field[1]}" "${field[2]}" "${field[3]}" "${field[4]}"; then
-            echo "missing: $(run_label "${field[@]}")"
+        rc=0
+        run_done "$(run_dir "$camp" "${field[5]}" "${field[6]}")" "${field[0]}" "${field[1]}" "${field[2]}" "${field[3]}" "${field[4]}" || rc=$?
+        if [ "$rc" -ne 0 ]; then
+            note=""
+            [ "$rc" -eq 2 ] && note=" (its file cannot be read here: kept)"
+            echo "missing: $(run_label "${field[@]}")$note"
             missing=$((missing + 1))
         fi
     done < <(plan_runs)

@@ -40,6 +40,15 @@ running_with() {
     for f in /proc/[0-9]*/cmdline; do tr '\0' ' ' <"$f" 2>/dev/null; echo; done | grep -qF -- "$1"
 }
 h5_count() { find "$1" -name '*.h5' | wc -l; }
+# a python with h5py (Debian's python3-h5py; a pyenv python may lack it)
+h5py_python() {
+    local p
+    for p in /usr/bin/python3 python3; do
+        "$p" -c 'import h5py' 2>/dev/null && { echo "$p"; return 0; }
+    done
+    echo "no python3 with h5py (apt-get install python3-h5py)" >&2
+    return 1
+}
 # name and modification time (ns) of every result file
 stamps() { find "$1" -name '*.h5' -printf '%P %T@\n' | sort; }
 
@@ -83,33 +92,91 @@ stamps() { find "$1" -name '*.h5' -printf '%P %T@\n' | sort; }
     else ! full_output | grep -q "running as root"; fi
 }
 
-@test "resume: a deleted, an unfinished (.tmp) and a corrupt result are redone, nothing else" {
+@test "resume: a deleted, an unfinished (.tmp) and a corrupt result are redone; the damaged ones are quarantined, never deleted" {
     C="$BATS_TEST_TMPDIR/resume"
     cp -a "$RESULTS/full" "$C"
     rm "$C"/pi_omp_p1_t2_tiny_*.h5
-    mv "$C"/pi_mpi_p1_t1_tiny_*.h5 "$C/pi_mpi_p1_t1_tiny_20000101T000000Z-000000.h5.tmp"
+    tmp="$C/pi_mpi_p1_t1_tiny_20000101T000000Z-000000.h5.tmp"
+    mv "$C"/pi_mpi_p1_t1_tiny_*.h5 "$tmp"
     seq_file=$(ls "$C"/pi_seq_p1_t1_tiny_*.h5)
     head -c 300 "$seq_file" >"$seq_file.x" && mv "$seq_file.x" "$seq_file"
-    ! parity info "$seq_file"
+    run --separate-stderr parity info --check "$seq_file"
+    [ "$status" -eq 1 ]
+    [[ "$output" == "$seq_file: damaged: "* ]]
+    seq_sum=$(cksum <"$seq_file") tmp_sum=$(cksum <"$tmp")
     before=$(stamps "$C" | grep -v pi_seq_)
     run "$SWEEP" --plan "$PLAN" --campaign "$C"
     echo "$output"
     [ "$status" -eq 0 ]
-    [[ "$output" == *"removing unfinished $C/pi_mpi_p1_t1_tiny_20000101T000000Z-000000.h5.tmp"* ]]
-    [[ "$output" == *"removing unreadable $seq_file"* ]]
+    q="$C/quarantine"
+    [[ "$output" == *"quarantined $tmp -> $q/${tmp##*/} (unfinished"* ]]
+    [[ "$output" == *"quarantined $seq_file -> $q/${seq_file##*/} (damaged: "* ]]
     [[ "$output" == *"resuming: $((NRUNS - 3)) of $NRUNS runs are done, 3 to run"* ]]
     [ "$(echo "$output" | grep -c ' ✓')" -eq 3 ]
     [ "$(echo "$output" | grep -c '… done earlier')" -eq $((NRUNS - 3)) ]
+    # the damaged files are kept byte for byte, each with its reason
+    [ "$(cksum <"$q/${seq_file##*/}")" = "$seq_sum" ]
+    [ "$(cksum <"$q/${tmp##*/}")" = "$tmp_sum" ]
+    grep -q "damaged: " "$q/${seq_file##*/}.reason"
+    grep -q "unfinished" "$q/${tmp##*/}.reason"
     # every file that was complete is still there, untouched
     after=$(stamps "$C")
     comm -23 <(echo "$before") <(echo "$after") | tee /dev/stderr | { ! grep -q .; }
-    [ "$(h5_count "$C")" -eq "$NRUNS" ]
-    [ -z "$(find "$C" -name '*.tmp')" ]
+    [ "$(find "$C" -name '*.h5' -not -path '*/quarantine/*' | wc -l)" -eq "$NRUNS" ]
+    [ -z "$(find "$C" -name '*.tmp' -not -path '*/quarantine/*')" ]
     ls "$C"/pi_omp_p1_t2_tiny_*.h5 "$C"/pi_mpi_p1_t1_tiny_*.h5 "$C"/pi_seq_p1_t1_tiny_*.h5
+    # verify does not count what is in quarantine
+    [[ "$output" == *"verify: $NRUNS run(s): "* ]]
     # and a second rerun has nothing left to do
     run "$SWEEP" --plan "$PLAN" --campaign "$C"
     [ "$status" -eq 0 ]
     [ "$(echo "$output" | grep -c '… done earlier')" -eq "$NRUNS" ]
+}
+
+@test "resume never deletes a good file: file locks failing with ENOLCK (NFS), a newer schema_version" {
+    C="$BATS_TEST_TMPDIR/nolock"
+    cp -a "$RESULTS/full" "$C"
+    shim="$BATS_TEST_TMPDIR/nolock.so"
+    cc -shared -fPIC -o "$shim" "$BATS_TEST_DIRNAME/nolock_shim.c" -ldl
+    one=$(ls "$C"/pi_seq_p1_t1_tiny_*.h5)
+    # the shim does make HDF5's locking fail (else this test proves nothing)
+    py=$(h5py_python)
+    run env LD_PRELOAD="$shim" "$py" -c "import h5py,sys; h5py.File(sys.argv[1],'r')" "$one"
+    echo "$output"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"unable to lock file"* ]]
+    before=$(stamps "$C")
+    # asan's runtime need not come first when the shim is preloaded
+    run env LD_PRELOAD="$shim" ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+        "$SWEEP" --plan "$PLAN" --campaign "$C"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(echo "$output" | grep -c '… done earlier')" -eq "$NRUNS" ]
+    [[ "$output" == *"file locking failed"* ]]
+    [ "$before" = "$(stamps "$C")" ]
+    [ ! -e "$C/quarantine" ]
+    # a valid file from a newer parity (schema_version 99): kept, the sweep stops
+    newer=$(ls "$C"/pi_omp_p1_t2_tiny_*.h5)
+    "$py" -c "import h5py,sys,numpy; h5py.File(sys.argv[1],'r+').attrs['schema_version']=numpy.int64(99)" "$newer"
+    sum=$(cksum <"$newer")
+    rm "$C"/pi_mpi_p1_t1_tiny_*.h5           # a run that is due
+    run --separate-stderr parity info --check "$newer"
+    [ "$status" -eq 2 ]
+    [[ "$output" == "$newer: cannot read here: schema version 99"* ]]
+    run --separate-stderr "$SWEEP" --plan "$PLAN" --campaign "$C"
+    echo "$output"; echo "$stderr"
+    [ "$status" -eq 1 ]
+    [ "${#stderr_lines[@]}" -eq 1 ]
+    [[ "$stderr" == "sweep: "*"cannot be read here"* ]]
+    [[ "$output" == *"kept $newer: cannot read here: schema version 99"* ]]
+    [ "$(cksum <"$newer")" = "$sum" ]
+    [ ! -e "$C/quarantine" ]
+    [ -z "$(ls "$C"/pi_mpi_p1_t1_tiny_*.h5 2>/dev/null)" ]   # nothing was run
+    # the dry run says so too, and changes nothing
+    run "$SWEEP" --plan "$PLAN" --campaign "$C" --dry-run
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"pi omp p=1 t=2 tiny  (cannot be read here: kept)"* ]]
+    [ "$(cksum <"$newer")" = "$sum" ]
 }
 
 @test "SIGINT mid-sweep: exit 130, no unfinished file, no process left; the rerun completes" {
