@@ -11,7 +11,9 @@ struct path_list {
 
 /* Add every *.h5 under each PATH (files as given, folders recursively, in
  * sorted order; *.tmp files of unfinished runs and the damaged files in a
- * campaign's quarantine/ folder are skipped, unless named as the PATH).  A path that
+ * campaign's quarantine/ folder are skipped, unless named as the PATH).
+ * Each file and folder is taken once (by device and inode): a symlink loop
+ * or a second name of the same file is not counted again.  A path that
  * does not exist is an error (one line, PARITY_EUSAGE). */
 int files_collect(char **paths, int npaths, struct path_list *out);
 /* Append a copy of `path` (any string); 0 or PARITY_EFAIL. */

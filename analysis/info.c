@@ -5,6 +5,7 @@
 #include "result_read.h"
 
 #include "../common/error.h"
+#include "../common/h5util.h"
 #include "../common/stats.h"
 
 #include <stdio.h>
@@ -13,7 +14,9 @@
 static void show(const struct result_file *r)
 {
     const struct kernel *k = r->kernel;
-    printf("%s\n", r->path);
+    char path[1024];
+    text_escape(r->path, path, sizeof path);
+    printf("%s\n", path);
     printf("  run       %s --mode %s, %lld rank(s) x %lld thread(s), --reduce %s, variant %s\n",
            k->name, r->mode, (long long)r->ranks, (long long)r->threads, r->reduce, r->variant);
     printf("  problem   size %s, seed %lld", r->preset, (long long)r->seed);
@@ -57,7 +60,7 @@ static int check(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         struct result_file r;
         if (result_read(argv[i], &r, 1) == 0) {
-            printf("%s: ok\n", argv[i]);
+            printf("%s: ok\n", argv[i]); /* as given: scripts match it */
             result_free(&r);
             continue;
         }

@@ -10,7 +10,7 @@
 #include <string.h>
 
 const char *const verdict_names[V_COUNT] = {
-    "reference", "bitwise", "within tolerance", "MISMATCH", "NO BASELINE"};
+    "reference", "bitwise", "within tolerance", "MISMATCH", "NO BASELINE", "DAMAGED"};
 
 const char *mode_label(const struct result_file *r)
 {
@@ -95,7 +95,8 @@ static int is_seq_repro(const struct result_file *r)
 static int first_seq(const struct campaign *c, int lo, int hi, const char *variant)
 {
     for (int j = lo; j < hi; j++)
-        if (is_seq_repro(&c->run[j].meta) && strcmp(c->run[j].meta.variant, variant) == 0)
+        if (is_seq_repro(&c->run[j].meta) && !c->run[j].damaged &&
+            strcmp(c->run[j].meta.variant, variant) == 0)
             return j;
     return -1;
 }
@@ -126,6 +127,49 @@ static void describe(const struct array_diff *d, const char *name, char *buf,
              d->max_abs, d->max_rel, (unsigned long long)d->max_ulps);
 }
 
+static const struct result_array *find_array(const struct result_file *r, const char *name)
+{
+    for (int j = 0; j < r->narrays; j++)
+        if (strcmp(r->array[j].name, name) == 0)
+            return &r->array[j];
+    return NULL;
+}
+
+static void mismatch(struct comparison *out, const char *name, const char *what)
+{
+    out->verdict = V_MISMATCH;
+    snprintf(out->detail, sizeof out->detail, "%s: %s", name, what);
+}
+
+/* Same name set, shape (not only element count) and type. */
+static int same_layout(const struct result_file *ref, const struct result_file *run,
+                       struct comparison *out)
+{
+    for (int i = 0; i < ref->narrays; i++)
+        if (!find_array(run, ref->array[i].name)) {
+            mismatch(out, ref->array[i].name, "missing from this run (the reference has it)");
+            return 0;
+        }
+    for (int i = 0; i < run->narrays; i++) {
+        const struct result_array *a = &run->array[i], *b = find_array(ref, a->name);
+        if (!b) {
+            mismatch(out, a->name, "not in the reference");
+            return 0;
+        }
+        if (a->present && b->present &&
+            (a->ndims != b->ndims || a->dims[0] != b->dims[0] || a->dims[1] != b->dims[1] ||
+             a->is_int != b->is_int)) {
+            char what[160];
+            snprintf(what, sizeof what, "shape or type differs (%s[%lld][%lld] vs reference %s[%lld][%lld])",
+                     a->is_int ? "int64" : "float64", (long long)a->dims[0], (long long)a->dims[1],
+                     b->is_int ? "int64" : "float64", (long long)b->dims[0], (long long)b->dims[1]);
+            mismatch(out, a->name, what);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 void judge_compare(const struct result_file *ref, const struct result_file *run,
                    int expect_bitwise, struct comparison *out)
 {
@@ -133,29 +177,16 @@ void judge_compare(const struct result_file *ref, const struct result_file *run,
     out->verdict = V_BITWISE;
     out->detail[0] = '\0';
     out->nonfinite = 0;
+    if (!same_layout(ref, run, out))
+        return;
     for (int i = 0; i < run->narrays; i++) {
-        const struct result_array *a = &run->array[i], *b = NULL;
-        for (int j = 0; j < ref->narrays; j++)
-            if (strcmp(ref->array[j].name, a->name) == 0)
-                b = &ref->array[j];
-        if (!b) {
-            out->verdict = V_MISMATCH;
-            snprintf(out->detail, sizeof out->detail, "%s: not in the reference", a->name);
-            return;
-        }
+        const struct result_array *a = &run->array[i], *b = find_array(ref, a->name);
         if (!a->present || !b->present) { /* --store digest: digests only */
             if (a->digest != b->digest) {
-                out->verdict = V_MISMATCH;
-                snprintf(out->detail, sizeof out->detail,
-                         "%s: digests differ (stored as digest only, no element detail)", a->name);
+                mismatch(out, a->name, "digests differ (stored as digest only, no element detail)");
                 return;
             }
             continue;
-        }
-        if (a->n != b->n || a->is_int != b->is_int) {
-            out->verdict = V_MISMATCH;
-            snprintf(out->detail, sizeof out->detail, "%s: shape or type differs", a->name);
-            return;
         }
         struct array_diff d;
         if (a->is_int)
@@ -180,6 +211,7 @@ void judge_compare(const struct result_file *ref, const struct result_file *run,
 struct ref_cache {
     int index;  /* run index loaded, -1 none */
     int ok;     /* it could be read */
+    enum read_fault fault; /* why not */
     struct result_file file;
 };
 
@@ -190,22 +222,48 @@ static int cache_get(struct campaign *c, struct ref_cache *cache, int ref)
             result_free(&cache->file);
         cache->index = ref;
         cache->ok = result_read(c->run[ref].meta.path, &cache->file, 1) == 0;
+        cache->fault = cache->file.fault;
     }
     return cache->ok;
 }
 
-static void judge_one(struct campaign *c, struct ref_cache *cache, int i, int ref)
+/* A run whose own file is damaged: a verdict of its own (redo the file),
+ * and counted with the unreadable files so report and compare fail too. */
+static void mark_damaged(struct campaign *c, int i)
+{
+    struct judged_run *e = &c->run[i];
+    e->damaged = e->judged = 1;
+    e->cmp.verdict = V_DAMAGED;
+    snprintf(e->cmp.detail, sizeof e->cmp.detail, "%s; redo this file", parity_last_error());
+    c->damaged++;
+    skip(c);
+}
+
+/* 0 judged (or skipped as unreadable), 1 its reference turned out damaged:
+ * find another one and judge again. */
+static int judge_one(struct campaign *c, struct ref_cache *cache, int i, int ref)
 {
     struct judged_run *e = &c->run[i];
     e->ref = ref;
     memset(&e->cmp, 0, sizeof e->cmp);
+    if (ref >= 0 && !cache_get(c, cache, ref)) {
+        if (cache->fault != READ_DAMAGED) {
+            skip(c);
+            return 0;
+        }
+        mark_damaged(c, ref);
+        return ref != i;
+    }
     if (ref == i) {
         e->cmp.verdict = V_REFERENCE;
     } else if (ref >= 0) {
         struct result_file run;
-        if (!cache_get(c, cache, ref) || result_read(e->meta.path, &run, 1) < 0) {
-            skip(c);
-            return;
+        if (result_read(e->meta.path, &run, 1) < 0) {
+            if (run.fault == READ_DAMAGED)
+                mark_damaged(c, i);
+            else
+                skip(c);
+            return 0;
         }
         int expect_bitwise = strcmp(e->meta.reduce, "repro") == 0 &&
                              strcmp(cache->file.variant, e->meta.variant) == 0;
@@ -217,6 +275,7 @@ static void judge_one(struct campaign *c, struct ref_cache *cache, int i, int re
                  "no seq --reduce repro run of this problem");
     }
     e->judged = 1;
+    return 0;
 }
 
 void campaign_judge(struct campaign *c)
@@ -224,9 +283,11 @@ void campaign_judge(struct campaign *c)
     struct ref_cache cache = {.index = -1};
     for (int lo = 0, hi; lo < c->n; lo = hi) {
         hi = campaign_group_end(c, lo);
-        /* Runs of one problem may need different references (per variant). */
+        /* Runs of one problem may need different references (per variant);
+         * a damaged reference is replaced by the next (each run once). */
         for (int i = lo; i < hi; i++)
-            judge_one(c, &cache, i, find_reference(c, lo, hi, i));
+            while (!c->run[i].damaged && judge_one(c, &cache, i, find_reference(c, lo, hi, i)))
+                ;
     }
     if (cache.index >= 0 && cache.ok)
         result_free(&cache.file);

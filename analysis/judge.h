@@ -7,14 +7,18 @@
  *   within tolerance  not bitwise, every element within atol + rtol*|ref|
  *                     (accepted for --reduce fast and other variants)
  *   MISMATCH          anything else, including non-bitwise under repro
- *   NO BASELINE       no sequential run of the problem to compare with */
+ *   NO BASELINE       no sequential run of the problem to compare with
+ *   DAMAGED           the file itself is damaged (its stored data does not
+ *                     match its digest, a dataset is unreadable): redo it;
+ *                     a damaged reference is not used, the next one is */
 #ifndef PARITY_JUDGE_H
 #define PARITY_JUDGE_H
 
 #include "files.h"
 #include "result_read.h"
 
-enum verdict { V_REFERENCE, V_BITWISE, V_TOLERANCE, V_MISMATCH, V_NO_BASELINE, V_COUNT };
+enum verdict { V_REFERENCE, V_BITWISE, V_TOLERANCE, V_MISMATCH, V_NO_BASELINE, V_DAMAGED,
+               V_COUNT };
 extern const char *const verdict_names[V_COUNT];
 
 /* How one run's result compares with another's. */
@@ -30,13 +34,16 @@ struct judged_run {
     char problem[512];       /* "kernel p=v ... seed=s": runs comparable with each other */
     int ref;                 /* index of its reference run, -1 if none */
     int judged;              /* 0: its arrays or its reference's were unreadable */
+    int damaged;             /* its file is damaged (verdict DAMAGED; never a reference) */
     struct comparison cmp;   /* verdict (valid when judged) */
 };
 
 struct campaign {
     struct judged_run *run; /* sorted: problem, mode, ranks, threads, reduce, variant, path */
     int n;
-    int unreadable;         /* files skipped, each named on stderr by result_read */
+    int unreadable;         /* files skipped, each named on stderr by result_read,
+                               including the damaged ones */
+    int damaged;            /* of those, runs judged DAMAGED */
     struct path_list skipped; /* for each: "PATH: what is wrong" */
     struct path_list files; /* every *.h5 found */
 };
@@ -52,9 +59,10 @@ void campaign_free(struct campaign *c);
 /* Indexes [lo, hi) of the problem group that starts at lo. */
 int campaign_group_end(const struct campaign *c, int lo);
 
-/* Compare every array of `run` with `ref` (both loaded): bitwise, within the
+/* Compare every array of `run` with `ref` (both loaded), over the arrays of
+ * both (one missing on either side is a MISMATCH): bitwise, within the
  * kernel's tolerance, or MISMATCH (expect_bitwise: anything non-bitwise is a
- * MISMATCH). */
+ * MISMATCH; so is a different shape, even with as many elements). */
 void judge_compare(const struct result_file *ref, const struct result_file *run,
                    int expect_bitwise, struct comparison *out);
 

@@ -1,30 +1,48 @@
-/* Result file reader (see result_read.h). */
+/* Result file reader (see result_read.h).  A result file is untrusted input:
+ * every attribute is read as one bounded value, every dataset's rank, class,
+ * element size and shape are checked before a byte is read, stored arrays
+ * are re-digested, and impossible metadata is refused with one line saying
+ * whether the file is damaged or cannot be read here.  Tested by
+ * tests/cli/corpus.bats (mutated files) and tests/fuzz (libFuzzer). */
 #include "result_read.h"
 
+#include "../common/digest.h"
 #include "../common/error.h"
 #include "../common/h5util.h"
 
 #include <hdf5.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SCHEMA_VERSION 1
 
+/* Limits of what parity run can have written (drivers/options.c); anything
+ * past them is a damaged file, not a run. */
+#define MAX_RANKS   (INT64_C(1) << 24)
+#define MAX_THREADS 4096
+#define MAX_REPS    1000000
+/* Arrays larger than this are refused before allocating (2^34 elements:
+ * 128 GiB), whatever the file claims. */
+#define MAX_ELEMENTS (INT64_C(1) << 34)
+
 /* One line saying what is wrong, and whether the file is damaged or only
- * unreadable here (result_read.h). */
+ * unreadable here (result_read.h).  The path is printed escaped. */
 __attribute__((format(printf, 3, 4)))
 static int fault(struct result_file *r, enum read_fault why, const char *fmt, ...)
 {
-    char what[512];
+    char what[512], path[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    parity_error("%s: %s", r->path, what);
+    text_escape(r->path, path, sizeof path);
+    parity_error("%s: %s", path, what);
     r->fault = why;
     return PARITY_EUSAGE;
 }
@@ -51,7 +69,7 @@ static herr_t collect_run_attr(hid_t loc, const char *name, const H5A_info_t *in
     int64_t i;
     double d;
     int ok = 0;
-    snprintf(a->name, sizeof a->name, "%s", name);
+    text_escape(name, a->name, sizeof a->name);
     if (cls == H5T_STRING)
         ok = h5_attr_get_string(loc, name, a->value, sizeof a->value) == 0;
     else if (cls == H5T_INTEGER && (ok = h5_attr_get_int64(loc, name, &i) == 0))
@@ -59,6 +77,42 @@ static herr_t collect_run_attr(hid_t loc, const char *name, const H5A_info_t *in
     else if (cls == H5T_FLOAT && (ok = h5_attr_get_double(loc, name, &d) == 0))
         snprintf(a->value, sizeof a->value, "%.17g", d);
     r->nrun_attrs += ok;
+    return 0;
+}
+
+static int one_of(const char *s, const char *a, const char *b, const char *c)
+{
+    return strcmp(s, a) == 0 || strcmp(s, b) == 0 || (c && strcmp(s, c) == 0);
+}
+
+/* Metadata that parity run cannot have written (issue 9: ranks=-1 shown as
+ * "-1x2", threads=2^62, reps=0, a seq run with 4 ranks). */
+static int check_run(struct result_file *r)
+{
+    const struct kernel *k = r->kernel;
+    if (!one_of(r->mode, "seq", "omp", "mpi"))
+        return fault(r, READ_DAMAGED, "/run mode '%s' is not seq, omp or mpi", r->mode);
+    if (!one_of(r->reduce, "repro", "fast", NULL))
+        return fault(r, READ_DAMAGED, "/run reduce '%s' is not repro or fast", r->reduce);
+    if (!one_of(r->store, "full", "digest", NULL))
+        return fault(r, READ_DAMAGED, "/run store '%s' is not full or digest", r->store);
+    if (kernel_variant_index(k, r->variant) < 0)
+        return fault(r, READ_ELSEWHERE, "%s has no variant '%s' in this parity", k->name,
+                     r->variant);
+    if (r->ranks < 1 || r->ranks > MAX_RANKS || r->threads < 1 || r->threads > MAX_THREADS)
+        return fault(r, READ_DAMAGED, "impossible /run ranks=%lld threads=%lld",
+                     (long long)r->ranks, (long long)r->threads);
+    if (strcmp(r->mode, "mpi") != 0 && (r->ranks != 1 || (r->threads != 1 && r->mode[0] == 's')))
+        return fault(r, READ_DAMAGED, "impossible /run: mode %s with %lld rank(s) x %lld thread(s)",
+                     r->mode, (long long)r->ranks, (long long)r->threads);
+    if (r->reps < 1 || r->reps > MAX_REPS || r->warmup < 0 || r->warmup > MAX_REPS)
+        return fault(r, READ_DAMAGED, "impossible /run reps=%lld warmup=%lld",
+                     (long long)r->reps, (long long)r->warmup);
+    for (int i = 0; i < k->nparams; i++)
+        if (r->param[i] < k->params[i].min || r->param[i] > k->params[i].max)
+            return fault(r, READ_DAMAGED, "/run %s=%lld is outside %s's range [%lld, %lld]",
+                         k->params[i].name, (long long)r->param[i], k->name,
+                         (long long)k->params[i].min, (long long)k->params[i].max);
     return 0;
 }
 
@@ -83,7 +137,7 @@ static int read_run(hid_t file, struct result_file *r)
         snprintf(r->store, sizeof r->store, "full");
     if (e == 0 && !(r->kernel = kernel_find(kernel))) {
         H5Gclose(run);
-        /* a newer parity's kernel: the file may be good */
+        /* a newer parity's kernel, or a damaged name: either way keep it */
         return fault(r, READ_ELSEWHERE, "kernel '%s' is not known to this parity", kernel);
     }
     for (int i = 0; e == 0 && i < r->kernel->nparams; i++)
@@ -92,16 +146,13 @@ static int read_run(hid_t file, struct result_file *r)
     if (e == 0)
         H5Aiterate2(run, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_run_attr, r);
     H5Gclose(run);
-    return e ? fail(r, "incomplete /run attributes") : 0;
+    return e ? fail(r, "incomplete /run attributes") : check_run(r);
 }
 
 /* Every HDF5 filter the dataset was written with can be run here (a
  * compression plugin may be missing on this machine: the file is not damaged). */
-static int filters_available(hid_t set)
+static int filters_available(hid_t dcpl)
 {
-    hid_t dcpl = H5Dget_create_plist(set);
-    if (dcpl < 0)
-        return 1; /* let the read itself fail */
     int ok = 1, n = H5Pget_nfilters(dcpl);
     for (int i = 0; i < n && ok; i++) {
         unsigned flags = 0;
@@ -109,44 +160,87 @@ static int filters_available(hid_t set)
         H5Z_filter_t id = H5Pget_filter2(dcpl, (unsigned)i, &flags, &nvalues, NULL, 0, NULL, NULL);
         ok = id >= 0 && H5Zfilter_avail(id) > 0;
     }
-    H5Pclose(dcpl);
     return ok;
 }
 
-/* 0, -1 (unreadable: damaged) or -2 (a filter this HDF5 does not have). */
-static int load_dataset(hid_t group, struct result_array *a)
+/* The dataset's shape, checked: rank 1 or 2, no zero extent, the element
+ * count without overflow and below MAX_ELEMENTS.  0 or -1. */
+static int dataset_shape(hid_t space, struct result_array *a)
+{
+    hsize_t dims[H5S_MAX_RANK];
+    int nd = H5Sget_simple_extent_ndims(space);
+    if (nd < 1 || nd > 2 || H5Sget_simple_extent_dims(space, dims, NULL) != nd)
+        return -1;
+    a->ndims = nd;
+    a->dims[1] = 1;
+    int64_t n = 1;
+    for (int d = 0; d < nd; d++) {
+        if (dims[d] < 1 || dims[d] > (hsize_t)MAX_ELEMENTS ||
+            __builtin_mul_overflow(n, (int64_t)dims[d], &n) || n > MAX_ELEMENTS)
+            return -1;
+        a->dims[d] = (int64_t)dims[d];
+    }
+    a->n = n;
+    return 0;
+}
+
+/* Load /result/NAME into a, checking it before reading: a dataset of 8-byte
+ * integers or floats, a sane shape, as many stored bytes as the shape needs
+ * (a huge shape over a small file is refused before allocating), and data
+ * whose digest is the one the file records.  0, or -1 with why[] filled, or
+ * -2 (a filter this HDF5 does not have: the file may be good). */
+static int load_dataset(hid_t group, struct result_array *a, char *why, size_t size)
 {
     int rc = -1;
     hid_t set = H5I_INVALID_HID, space = H5I_INVALID_HID, type = H5I_INVALID_HID;
-    if ((set = H5Dopen2(group, a->name, H5P_DEFAULT)) < 0)
+    hid_t dcpl = H5I_INVALID_HID;
+    snprintf(why, size, "dataset /result/%s is missing or unreadable", a->name);
+    if (H5Lexists(group, a->name, H5P_DEFAULT) <= 0 ||
+        (set = H5Dopen2(group, a->name, H5P_DEFAULT)) < 0)
         goto out;
-    if ((space = H5Dget_space(set)) < 0 || (type = H5Dget_type(set)) < 0)
+    if ((space = H5Dget_space(set)) < 0 || (type = H5Dget_type(set)) < 0 ||
+        (dcpl = H5Dget_create_plist(set)) < 0)
         goto out;
-    if (!filters_available(set)) {
+    if (!filters_available(dcpl)) {
         rc = -2;
         goto out;
     }
-    hsize_t dims[2] = {1, 1};
-    a->ndims = H5Sget_simple_extent_ndims(space);
-    if (a->ndims < 1 || a->ndims > 2)
+    H5T_class_t cls = H5Tget_class(type);
+    if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || H5Tget_size(type) != 8) {
+        snprintf(why, size, "dataset /result/%s is not 8-byte integers or floats", a->name);
         goto out;
-    H5Sget_simple_extent_dims(space, dims, NULL);
-    a->dims[0] = (int64_t)dims[0];
-    a->dims[1] = a->ndims == 2 ? (int64_t)dims[1] : 1;
-    a->n = a->dims[0] * a->dims[1];
-    a->is_int = H5Tget_class(type) == H5T_INTEGER;
-    if (a->is_int) {
-        a->i64 = malloc(sizeof(int64_t) * (size_t)(a->n ? a->n : 1));
-        if (!a->i64 || H5Dread(set, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, a->i64) < 0)
-            goto out;
-    } else {
-        a->f64 = malloc(sizeof(double) * (size_t)(a->n ? a->n : 1));
-        if (!a->f64 || H5Dread(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a->f64) < 0)
-            goto out;
+    }
+    if (dataset_shape(space, a) < 0) {
+        snprintf(why, size, "dataset /result/%s has an impossible shape", a->name);
+        goto out;
+    }
+    if (H5Pget_nfilters(dcpl) == 0 && H5Dget_storage_size(set) < (hsize_t)a->n * 8) {
+        snprintf(why, size, "dataset /result/%s stores fewer bytes than its shape needs",
+                 a->name);
+        goto out;
+    }
+    a->is_int = cls == H5T_INTEGER;
+    void *data = malloc(sizeof(double) * (size_t)a->n);
+    if (a->is_int) a->i64 = data; else a->f64 = data;
+    if (!data) {
+        snprintf(why, size, "dataset /result/%s: out of memory for %lld elements", a->name,
+                 (long long)a->n);
+        goto out;
+    }
+    if (H5Dread(set, a->is_int ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
+                H5P_DEFAULT, data) < 0)
+        goto out;
+    /* the driver's digest of the whole array (1-D arrays are one column) */
+    uint64_t digest = digest_block(data, a->dims[0], a->dims[1], a->dims[1], 0, 1, 0, a->dims[1]);
+    if (digest != a->digest) {
+        snprintf(why, size, "dataset /result/%s does not match its stored digest "
+                 "(the data or the digest was damaged)", a->name);
+        goto out;
     }
     a->present = 1;
     rc = 0;
 out:
+    if (dcpl >= 0) H5Pclose(dcpl);
     if (type >= 0) H5Tclose(type);
     if (space >= 0) H5Sclose(space);
     if (set >= 0) H5Dclose(set);
@@ -156,18 +250,26 @@ out:
 /* Arrays are listed by their digest_NAME attributes on /result. */
 struct attr_walk {
     struct result_file *r;
+    int bad;    /* a digest_ attribute that is unreadable, too long, or one too many */
 };
 
 static herr_t collect_digest(hid_t loc, const char *name, const H5A_info_t *info,
                              void *data)
 {
     (void)info;
-    struct result_file *r = ((struct attr_walk *)data)->r;
-    if (strncmp(name, "digest_", 7) != 0 || r->narrays >= KERNEL_MAX_ARRAYS)
+    struct attr_walk *w = data;
+    struct result_file *r = w->r;
+    if (strncmp(name, "digest_", 7) != 0)
         return 0;
+    if (r->narrays >= KERNEL_MAX_ARRAYS || strlen(name + 7) >= sizeof r->array[0].name ||
+        name[7] == '\0') {
+        w->bad = 1;
+        return 0;
+    }
     struct result_array *a = &r->array[r->narrays++];
     snprintf(a->name, sizeof a->name, "%s", name + 7);
-    h5_attr_get_uint64(loc, name, &a->digest);
+    if (h5_attr_get_uint64(loc, name, &a->digest) < 0)
+        w->bad = 1;
     return 0;
 }
 
@@ -176,25 +278,58 @@ static int read_result(hid_t file, struct result_file *r, int load_arrays)
     hid_t group = H5Gopen2(file, "result", H5P_DEFAULT);
     if (group < 0)
         return fail(r, "no /result group");
-    struct attr_walk walk = {r};
+    struct attr_walk walk = {r, 0};
     int e = h5_attr_get_uint64(group, "digest", &r->digest);
     hsize_t idx = 0;
-    H5Aiterate2(group, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_digest, &walk);
+    if (H5Aiterate2(group, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_digest, &walk) < 0)
+        walk.bad = 1;
+    if (e == 0 && (walk.bad || r->narrays == 0)) {
+        H5Gclose(group);
+        return fail(r, "/result has no, too many or unreadable digest_NAME attributes");
+    }
     if (load_arrays && strcmp(r->store, "full") == 0)
         for (int i = 0; i < r->narrays && e == 0; i++) {
-            int lrc = load_dataset(group, &r->array[i]);
+            char why[256];
+            int lrc = load_dataset(group, &r->array[i], why, sizeof why);
             if (lrc < 0) {
                 H5Gclose(group);
                 if (lrc == -2)
                     return fault(r, READ_ELSEWHERE,
                                  "dataset /result/%s needs an HDF5 filter (plugin) "
                                  "that is not available here", r->array[i].name);
-                return fault(r, READ_DAMAGED, "dataset /result/%s is unreadable",
-                             r->array[i].name);
+                return fail(r, why);
             }
         }
     H5Gclose(group);
     return e ? fail(r, "no /result digest") : 0;
+}
+
+/* /timing/wall: float64[reps], every repetition's seconds finite and >= 0. */
+static int read_wall(hid_t t, struct result_file *r)
+{
+    int rc = -1;
+    hid_t set = H5I_INVALID_HID, space = H5I_INVALID_HID, type = H5I_INVALID_HID;
+    hsize_t n = 0;
+    if (H5Lexists(t, "wall", H5P_DEFAULT) <= 0 || (set = H5Dopen2(t, "wall", H5P_DEFAULT)) < 0)
+        goto out;
+    if ((space = H5Dget_space(set)) < 0 || (type = H5Dget_type(set)) < 0)
+        goto out;
+    if (H5Tget_class(type) != H5T_FLOAT || H5Sget_simple_extent_ndims(space) != 1 ||
+        H5Sget_simple_extent_dims(space, &n, NULL) != 1 || n < 1 || n != (hsize_t)r->reps)
+        goto out;
+    if (!(r->wall = malloc(sizeof(double) * (size_t)n)) ||
+        H5Dread(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->wall) < 0)
+        goto out;
+    r->nreps = (int)n;
+    for (int i = 0; i < r->nreps; i++)
+        if (!isfinite(r->wall[i]) || r->wall[i] < 0)
+            goto out;
+    rc = 0;
+out:
+    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5Sclose(space);
+    if (set >= 0) H5Dclose(set);
+    return rc;
 }
 
 static int read_timing(hid_t file, struct result_file *r)
@@ -204,28 +339,21 @@ static int read_timing(hid_t file, struct result_file *r)
         return fail(r, "no /timing group");
     int e = h5_attr_get_double(t, "median_seconds", &r->median_seconds);
     e |= h5_attr_get_double(t, "init_seconds", &r->init_seconds);
-    hid_t set = H5Dopen2(t, "wall", H5P_DEFAULT);
-    if (set >= 0) {
-        hid_t space = H5Dget_space(set);
-        hsize_t n = 0;
-        H5Sget_simple_extent_dims(space, &n, NULL);
-        r->nreps = (int)n;
-        r->wall = calloc(n ? n : 1, sizeof(double));
-        if (!r->wall || H5Dread(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->wall) < 0)
-            e = -1;
-        H5Sclose(space);
-        H5Dclose(set);
-    } else {
-        e = -1;
-    }
+    int wall = read_wall(t, r);
     H5Gclose(t);
+    if (e)
+        return fail(r, "incomplete /timing attributes");
+    if (wall < 0)
+        return fail(r, "/timing/wall is not float64[reps] of finite, non-negative seconds");
+    if (!isfinite(r->median_seconds) || r->median_seconds < 0)
+        return fail(r, "/timing median_seconds is not a finite, non-negative time");
     hid_t m = H5Gopen2(file, "metrics", H5P_DEFAULT);
     if (m >= 0) {
         h5_attr_get_double(m, "gflops", &r->gflops);
         h5_attr_get_double(m, "gbytes_per_s", &r->gbytes_per_s);
         H5Gclose(m);
     }
-    return e ? fail(r, "incomplete /timing") : 0;
+    return 0;
 }
 
 static int read_check(hid_t file, struct result_file *r)
@@ -238,8 +366,10 @@ static int read_check(hid_t file, struct result_file *r)
     e |= h5_attr_get_double(c, "error", &r->check_error);
     e |= h5_attr_get_double(c, "bound", &r->check_bound);
     h5_attr_get_string(c, "what", r->check_what, sizeof r->check_what);
-    r->check_passed = (int)passed;
+    r->check_passed = passed == 1;
     H5Gclose(c);
+    if (e == 0 && passed != 0 && passed != 1)
+        return fail(r, "/check passed is neither 0 nor 1");
     return e ? fail(r, "incomplete /check attributes") : 0;
 }
 
@@ -265,13 +395,52 @@ static hid_t open_readonly(const char *path)
     return file;
 }
 
+/* Only a regular file is opened: a FIFO or device named x.h5 would block
+ * or never end. */
+static int check_access(struct result_file *r)
+{
+    struct stat st;
+    if (stat(r->path, &st) != 0)
+        return fault(r, errno == ENOENT || errno == ENOTDIR ? READ_DAMAGED : READ_ELSEWHERE,
+                     "cannot read: %s", strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return fault(r, READ_ELSEWHERE, "not a regular file");
+    if (access(r->path, R_OK) != 0)
+        return fault(r, READ_ELSEWHERE, "cannot read: %s", strerror(errno));
+    return 0;
+}
+
+static void read_provenance(hid_t file, struct result_file *r)
+{
+    h5_attr_get_string(file, "hostname", r->hostname, sizeof r->hostname);
+    h5_attr_get_string(file, "created_utc", r->created_utc, sizeof r->created_utc);
+    h5_attr_get_string(file, "cflags", r->cflags, sizeof r->cflags);
+    h5_attr_get_string(file, "git_commit", r->git_commit, sizeof r->git_commit);
+    h5_attr_get_string(file, "cpu_model", r->cpu_model, sizeof r->cpu_model);
+    h5_attr_get_string(file, "slurm_job_id", r->slurm_job_id, sizeof r->slurm_job_id);
+    h5_attr_get_int64(file, "cores_online", &r->cores_online);
+}
+
+static int read_placement(hid_t file, struct result_file *r)
+{
+    hid_t g = H5Gopen2(file, "placement", H5P_DEFAULT);
+    if (g < 0)
+        return fail(r, "no /placement group");
+    h5_attr_get_int64(g, "cpus_available", &r->cpus_available);
+    h5_attr_get_int64(g, "oversubscribed", &r->oversubscribed);
+    H5Gclose(g);
+    return 0;
+}
+
 int result_read(const char *path, struct result_file *r, int load_arrays)
 {
     memset(r, 0, sizeof *r);
+    if (strlen(path) >= sizeof r->path) {
+        snprintf(r->path, sizeof r->path, "%.64s...", path);
+        return fault(r, READ_ELSEWHERE, "path longer than %zu bytes", sizeof r->path - 1);
+    }
     snprintf(r->path, sizeof r->path, "%s", path);
-    if (access(path, R_OK) != 0)
-        return fault(r, errno == ENOENT || errno == ENOTDIR ? READ_DAMAGED : READ_ELSEWHERE,
-                     "cannot read: %s", strerror(errno));
+    CHECK(check_access(r));
     if (H5Fis_hdf5(path) <= 0)
         return fail(r, "not an HDF5 file, or truncated/corrupt");
     hid_t file = open_readonly(path);
@@ -287,29 +456,12 @@ int result_read(const char *path, struct result_file *r, int load_arrays)
     else if (version != SCHEMA_VERSION)
         rc = fault(r, READ_DAMAGED, "schema version %lld, this parity reads version %d",
                    (long long)version, SCHEMA_VERSION);
-    if (rc == 0) {
-        h5_attr_get_string(file, "hostname", r->hostname, sizeof r->hostname);
-        h5_attr_get_string(file, "created_utc", r->created_utc, sizeof r->created_utc);
-        h5_attr_get_string(file, "cflags", r->cflags, sizeof r->cflags);
-        h5_attr_get_string(file, "git_commit", r->git_commit, sizeof r->git_commit);
-        h5_attr_get_string(file, "cpu_model", r->cpu_model, sizeof r->cpu_model);
-        h5_attr_get_string(file, "slurm_job_id", r->slurm_job_id, sizeof r->slurm_job_id);
-        h5_attr_get_int64(file, "cores_online", &r->cores_online);
-    }
+    if (rc == 0) read_provenance(file, r);
     if (rc == 0) rc = read_run(file, r);
     if (rc == 0) rc = read_result(file, r, load_arrays);
     if (rc == 0) rc = read_timing(file, r);
     if (rc == 0) rc = read_check(file, r);
-    if (rc == 0) {
-        hid_t g = H5Gopen2(file, "placement", H5P_DEFAULT);
-        if (g < 0) {
-            rc = fail(r, "no /placement group");
-        } else {
-            h5_attr_get_int64(g, "cpus_available", &r->cpus_available);
-            h5_attr_get_int64(g, "oversubscribed", &r->oversubscribed);
-            H5Gclose(g);
-        }
-    }
+    if (rc == 0) rc = read_placement(file, r);
     H5Fclose(file);
     if (rc != 0)
         result_free(r);

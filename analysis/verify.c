@@ -1,13 +1,14 @@
 /* `parity verify PATH...`: judge every run against the sequential reference
  * of its problem (judge.h: grouping by problem, reference choice, the
- * verdicts reference / bitwise / within tolerance / MISMATCH / NO BASELINE)
- * and print one verdict per run, plus failed self-checks, NaN/Inf,
- * oversubscription and fast-math builds.  Exit 0 all good, 1 otherwise, 2
- * for unreadable input. */
+ * verdicts reference / bitwise / within tolerance / MISMATCH / NO BASELINE /
+ * DAMAGED) and print one verdict per run, plus failed self-checks, NaN/Inf,
+ * oversubscription and fast-math builds.  Exit 0 all good, 1 otherwise
+ * (including a damaged file: redo it), 2 for input that cannot be read. */
 #include "analysis.h"
 #include "judge.h"
 
 #include "../common/error.h"
+#include "../common/h5util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +22,10 @@ struct totals {
 static void print_row(const struct judged_run *e, const char *verdict, const char *detail)
 {
     const struct result_file *r = &e->meta;
+    char shown[1200];
+    text_escape(detail, shown, sizeof shown); /* details quote file names */
     printf("  %-4s %3lld %3lld  %-6s %-10s %-17s %s\n", r->mode, (long long)r->ranks,
-           (long long)r->threads, r->reduce, r->variant, verdict, detail);
+           (long long)r->threads, r->reduce, r->variant, verdict, shown);
 }
 
 /* One row: the verdict, then what else is wrong with the run. */
@@ -78,11 +81,16 @@ static void verify_usage(FILE *out)
           "(kernel, parameters, seed).  PATH: result files or folders (searched\n"
           "recursively for *.h5).  Verdicts: bitwise, within tolerance (accepted for\n"
           "--reduce fast and non-default variants), MISMATCH (with the number of\n"
-          "differing elements, the first index and the worst error), NO BASELINE.\n"
-          "Also reports failed self-checks, NaN/Inf and fast-math builds.\n"
+          "differing elements, the first index and the worst error; a missing array\n"
+          "or a different shape is one too), NO BASELINE, DAMAGED (the file's stored\n"
+          "data does not match its digest, or is unreadable: redo that run; a damaged\n"
+          "reference is replaced by the next seq run).  Also reports failed\n"
+          "self-checks, NaN/Inf and fast-math builds.  A campaign's quarantine/\n"
+          "folder (damaged files moved there by jobs/sweep.sh) is skipped.\n"
           "\n"
-          "Exit status: 0 everything matched; 1 a mismatch, failed self-check, NaN/Inf\n"
-          "or missing baseline; 2 bad usage or an unreadable file.\n",
+          "Exit status: 0 everything matched; 1 a mismatch, damaged file, failed\n"
+          "self-check, NaN/Inf or missing baseline; 2 bad usage or a file that cannot\n"
+          "be read (not a result file, truncated, permissions, newer schema).\n",
           out);
 }
 
@@ -103,15 +111,18 @@ int cmd_verify(int argc, char **argv)
         hi = campaign_group_end(&c, lo);
         verify_group(&c, lo, hi, &t);
     }
+    int unreadable = c.unreadable - c.damaged;
     printf("verify: %d run(s): %d reference, %d bitwise, %d within tolerance, %d MISMATCH, "
-           "%d without baseline; %d self-check(s) failed, %d with NaN/Inf, %d unreadable\n",
+           "%d without baseline, %d DAMAGED; %d self-check(s) failed, %d with NaN/Inf, "
+           "%d unreadable\n",
            c.n, t.count[V_REFERENCE], t.count[V_BITWISE], t.count[V_TOLERANCE],
-           t.count[V_MISMATCH], t.count[V_NO_BASELINE], t.check_failed, t.nonfinite,
-           c.unreadable);
-    int n = c.n, unreadable = c.unreadable;
+           t.count[V_MISMATCH], t.count[V_NO_BASELINE], t.count[V_DAMAGED], t.check_failed,
+           t.nonfinite, unreadable);
+    int n = c.n;
     campaign_free(&c);
     if (unreadable || n == 0)
         return 2;
-    return t.count[V_MISMATCH] || t.count[V_NO_BASELINE] || t.check_failed || t.nonfinite
+    return t.count[V_MISMATCH] || t.count[V_NO_BASELINE] || t.count[V_DAMAGED] ||
+                   t.check_failed || t.nonfinite
                ? 1 : 0;
 }

@@ -1,7 +1,10 @@
 /* HDF5 attribute and dataset helpers (see h5util.h).  Every handle starts
- * invalid and is closed on the single exit path. */
+ * invalid and is closed on the single exit path.  Reads are bounded by the
+ * caller's buffer, never by sizes stored in the file (tests/corpus, tests/fuzz). */
 #include "h5util.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
@@ -56,31 +59,65 @@ int h5_attr_put_double(hid_t loc, const char *name, double value)
     return put(loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
 }
 
-static int get(hid_t loc, const char *name, hid_t mem_type, void *value)
+/* Is the attribute exactly one element (scalar, or a 1-element array)? */
+static int single(hid_t attr)
+{
+    hid_t space = H5Aget_space(attr);
+    if (space < 0)
+        return 0;
+    hssize_t n = H5Sget_simple_extent_npoints(space);
+    H5Sclose(space);
+    return n == 1;
+}
+
+static int get(hid_t loc, const char *name, hid_t mem_type, int float_ok, void *value)
 {
     if (H5Aexists(loc, name) <= 0)
         return -1;
     hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
     if (attr < 0)
         return -1;
-    int rc = H5Aread(attr, mem_type, value) < 0 ? -1 : 0;
+    int rc = -1;
+    hid_t type = H5Aget_type(attr);
+    H5T_class_t cls = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
+    if (type >= 0)
+        H5Tclose(type);
+    if (single(attr) && (cls == H5T_INTEGER || (float_ok && cls == H5T_FLOAT)))
+        rc = H5Aread(attr, mem_type, value) < 0 ? -1 : 0;
     H5Aclose(attr);
     return rc;
 }
 
 int h5_attr_get_int64(hid_t loc, const char *name, int64_t *value)
 {
-    return get(loc, name, H5T_NATIVE_INT64, value);
+    return get(loc, name, H5T_NATIVE_INT64, 0, value);
 }
 
 int h5_attr_get_uint64(hid_t loc, const char *name, uint64_t *value)
 {
-    return get(loc, name, H5T_NATIVE_UINT64, value);
+    return get(loc, name, H5T_NATIVE_UINT64, 0, value);
 }
 
 int h5_attr_get_double(hid_t loc, const char *name, double *value)
 {
-    return get(loc, name, H5T_NATIVE_DOUBLE, value);
+    return get(loc, name, H5T_NATIVE_DOUBLE, 1, value);
+}
+
+void text_escape(const char *in, char *out, size_t size)
+{
+    size_t o = 0;
+    if (size == 0)
+        return;
+    for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+        int control = *p < 0x20 || *p == 0x7f;
+        if (o + (control ? 4 : 1) >= size)
+            break;
+        if (control)
+            o += (size_t)snprintf(out + o, size - o, "\\x%02x", *p);
+        else
+            out[o++] = (char)*p;
+    }
+    out[o] = '\0';
 }
 
 int h5_attr_get_string(hid_t loc, const char *name, char *buf, size_t size)
@@ -89,28 +126,33 @@ int h5_attr_get_string(hid_t loc, const char *name, char *buf, size_t size)
     hid_t attr = H5I_INVALID_HID, type = H5I_INVALID_HID, mem = H5I_INVALID_HID;
     if (size == 0 || H5Aexists(loc, name) <= 0)
         return -1;
-    if ((attr = H5Aopen(loc, name, H5P_DEFAULT)) < 0)
+    if ((attr = H5Aopen(loc, name, H5P_DEFAULT)) < 0 || !single(attr))
         goto out;
     if ((type = H5Aget_type(attr)) < 0 || H5Tget_class(type) != H5T_STRING)
         goto out;
+    /* the file's character set: HDF5 converts no ASCII <-> UTF-8 (h5py
+     * writes UTF-8 variable-length strings) */
+    if ((mem = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_cset(mem, H5Tget_cset(type)) < 0)
+        goto out;
     if (H5Tis_variable_str(type) > 0) { /* written by another tool */
         char *s = NULL;
-        mem = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mem, H5T_VARIABLE);
-        if (H5Aread(attr, mem, &s) < 0)
+        if (H5Tset_size(mem, H5T_VARIABLE) < 0 || H5Aread(attr, mem, &s) < 0)
             goto out;
-        snprintf(buf, size, "%s", s ? s : "");
+        text_escape(s ? s : "", buf, size);
         H5free_memory(s);
     } else {
-        size_t len = H5Tget_size(type);
-        char tmp[len + 1];
-        mem = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mem, len + 1);
-        H5Tset_strpad(mem, H5T_STR_NULLTERM);
-        if (H5Aread(attr, mem, tmp) < 0)
+        /* A fixed-length string of any stored size is converted into a
+         * `size`-byte one: HDF5 cuts it, nothing here is sized by the file. */
+        char tmp[512];
+        char *t = size <= sizeof tmp ? tmp : malloc(size);
+        if (!t || H5Tset_size(mem, size) < 0 || H5Tset_strpad(mem, H5T_STR_NULLTERM) < 0 ||
+            H5Aread(attr, mem, t) < 0) {
+            if (t != tmp) free(t);
             goto out;
-        tmp[len] = '\0';
-        snprintf(buf, size, "%s", tmp);
+        }
+        t[size - 1] = '\0';
+        text_escape(t, buf, size);
+        if (t != tmp) free(t);
     }
     rc = 0;
 out:

@@ -59,7 +59,7 @@ stamps() { find "$1" -name '*.h5' -printf '%P %T@\n' | sort; }
     [ "$n" -eq "$NRUNS" ]
     full_output | grep -qE '✓ .*~[0-9.]+ s left$'
     full_output | grep -q "all $NRUNS planned runs have a result file"
-    full_output | grep -qE "^verify: $NRUNS run\(s\): .* 0 MISMATCH, 0 without baseline; 0 self-check\(s\) failed"
+    full_output | grep -qE "^verify: $NRUNS run\(s\): .* 0 MISMATCH, 0 without baseline, 0 DAMAGED; 0 self-check\(s\) failed"
 }
 
 @test "the campaign holds one result file per run and the plan, which is shell-sourceable" {

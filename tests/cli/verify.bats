@@ -118,3 +118,108 @@ setup_file() {
     [ "$status" -eq 1 ]
     echo "$output" | grep -E 'mpi +2 +1 .* MISMATCH +grid: 1 of 4096 differ, first \[100\], max abs 1e-12'
 }
+
+# ---- the reader against bad files (issue 9) --------------------------------
+# tests/corpus/mutants.py makes each mutant with h5py, independently of parity.
+mutate() { # SRC DST NAME
+    local py
+    for py in /usr/bin/python3 python3; do "$py" -c 'import h5py' 2>/dev/null && break; done
+    "$py" "$BATS_TEST_DIRNAME/../corpus/mutants.py" make "$@"
+}
+
+@test "a 2-D /timing/wall, a 16 MiB string, an array where one value belongs: one line, exit 2, no crash" {
+    B="$BATS_TEST_TMPDIR/bad"
+    mkdir -p "$B"
+    for m in rank-timing-wall-2d huge-string-mode retype-run-ranks-array huge-attr-array-ranks huge-shape-result; do
+        mutate "$D/pi_omp.h5" "$B/$m.h5" "$m"
+        run --separate-stderr parity info "$B/$m.h5"
+        echo "$m: $status $stderr"
+        [ "$status" -eq 2 ]
+        assert_one_line_error
+        # 2 unreadable; 1 for a dataset found damaged while judging
+        run --separate-stderr parity verify "$B/$m.h5" "$D/pi_seq.h5"
+        [ "$status" -eq 2 ] || { [ "$status" -eq 1 ] && [[ "$output" == *DAMAGED* ]]; }
+    done
+}
+
+@test "impossible metadata, NaN or empty timings, control characters: refused in one line, names escaped" {
+    B="$BATS_TEST_TMPDIR/meta"
+    mkdir -p "$B"
+    for m in impossible-ranks-negative impossible-threads-huge impossible-reps-zero \
+             impossible-mode-ranks nan-timing-all empty-timing-wall control-char-kernel; do
+        mutate "$D/pi_omp.h5" "$B/$m.h5" "$m"
+        run --separate-stderr parity info "$B/$m.h5"
+        echo "$m: $status $stderr"
+        [ "$status" -eq 2 ]
+        assert_one_line_error
+    done
+    run --separate-stderr parity info "$B/control-char-kernel.h5"
+    [[ "$stderr" == *"kernel 'pi\\x01' is not known"* ]]
+    run --separate-stderr parity info "$B/impossible-ranks-negative.h5"
+    [[ "$stderr" == *"impossible /run ranks=-1"* ]]
+}
+
+@test "an array missing from a run, or reshaped with as many elements, is a MISMATCH" {
+    E="$BATS_TEST_TMPDIR/missing"
+    parity run ep --size tiny --out "$E/seq.h5" --quiet
+    parity run ep --size tiny --mode omp --threads 2 --out "$E/omp.h5" --quiet
+    mutate "$E/omp.h5" "$E/omp2.h5" del-result-array-digest && mv "$E/omp2.h5" "$E/omp.h5"
+    run parity verify "$E"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    echo "$output" | grep -E 'omp +1 +2 .* MISMATCH +counts: missing from this run'
+    H="$BATS_TEST_TMPDIR/shape"
+    parity run heat --size tiny --out "$H/seq.h5" --quiet
+    parity run heat --size tiny --mode omp --threads 2 --out "$H/omp0.h5" --quiet
+    mutate "$H/omp0.h5" "$H/omp.h5" shape-same-count && rm "$H/omp0.h5"
+    run parity verify "$H"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    echo "$output" | grep -E 'omp +1 +2 .* MISMATCH +grid: shape or type differs \(float64\[32\]\[128\] vs reference float64\[64\]\[64\]\)'
+}
+
+@test "stored data that no longer matches its digest is DAMAGED (redo it), and never used as the reference" {
+    R="$BATS_TEST_TMPDIR/dmg"
+    mkdir -p "$R"
+    cp "$D/pi_seq.h5" "$R/a_seq.h5"
+    parity run pi --size tiny --mode omp --threads 2 --store digest --out "$R/omp.h5" --quiet
+    "$PARITY_BUILD/tests/h5perturb" --damage "$R/a_seq.h5" value 0 1e-13
+    run parity verify "$R"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    echo "$output" | grep -E 'seq +1 +1 .* DAMAGED .*value does not match its stored digest.*redo this file'
+    echo "$output" | grep -E 'omp +1 +2 .* NO BASELINE'
+    echo "$output" | grep -E '1 DAMAGED; .* 0 unreadable$'
+    # with an intact seq run as well, that one is the reference
+    cp "$D/pi_seq.h5" "$R/b_seq.h5"
+    run parity verify "$R"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    echo "$output" | grep -E 'omp +1 +2 .* bitwise'
+    echo "$output" | grep -E 'seq +1 +1 .* reference'
+    # the same change made consistently (a wrong answer) is a MISMATCH, not DAMAGED
+    cp "$D/pi_omp.h5" "$R/omp.h5"
+    "$PARITY_BUILD/tests/h5perturb" "$R/omp.h5" value 0 1e-13
+    parity info "$R/omp.h5" >/dev/null
+}
+
+@test "a FIFO named x.h5 ends at once; a symlink loop counts each file once" {
+    F="$BATS_TEST_TMPDIR/fifo"
+    mkdir -p "$F"
+    cp "$D/pi_seq.h5" "$D/pi_omp.h5" "$F/"
+    mkfifo "$F/x.h5"
+    run --separate-stderr timeout 20 "$PARITY" info "$F/x.h5"
+    [ "$status" -eq 2 ]
+    [[ "$stderr" == *"x.h5: not a regular file"* ]]
+    run timeout 20 "$PARITY" verify "$F"
+    echo "$output"
+    [ "$status" -eq 2 ]
+    rm "$F/x.h5"
+    ln -s . "$F/loop"
+    ln -s "$F" "$F/again"
+    ln "$F/pi_seq.h5" "$F/hardlink.h5"
+    run timeout 20 "$PARITY" verify "$F"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"verify: 2 run(s): 1 reference, 1 bitwise"* ]]
+}
