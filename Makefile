@@ -156,4 +156,46 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/parity
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
+
+# ---- reader fuzzer (tests/fuzz): clang, libFuzzer, ASan + UBSan --------------
+#   make fuzz [FUZZ_SECONDS=600]   build build-fuzz/fuzz_reader and run it on a
+#                                  tests/fuzz/corpus (new inputs land in
+#                                  build-fuzz/corpus; crashes, kept going
+#                                  past in fork mode, in build-fuzz/artifacts:
+#                                  libhdf5 1.10.8's own over-reads on
+#                                  malformed headers show up there too)
+# The saved corpus is replayed by tests/unit/test_fuzz_replay.c in every
+# `make test` and `make check-asan`.  Clang builds go through Open MPI's
+# wrapper with OMPI_CC=clang.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_CC      ?= clang
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  := $(REQ_CFLAGS) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_OBJS    := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_COMPILE  = OMPI_CC=$(FUZZ_CC) MPICH_CC=$(FUZZ_CC) $(MPICC)
+
+.PHONY: fuzz
+# clang 14 with glibc has no CMPLX (glibc defines it for GCC only); the
+# builtin it stands for is the same value.
+$(FUZZ_BUILD)/obj/kernels/mandelbrot/mandelbrot.o: FUZZ_CFLAGS += '-DCMPLX(x,y)=__builtin_complex((double)(x),(double)(y))'
+$(FUZZ_BUILD)/obj/%.o: %.c | depcheck
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_COMPILE) $(FUZZ_CFLAGS) $(DEFINES) -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_reader: tests/fuzz/fuzz_reader.c $(FUZZ_OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(FUZZ_COMPILE) $(REQ_CFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+# allocator_may_return_null: a huge malloc fails with NULL as it does in the
+# real build (libhdf5 asks for sizes read from a corrupt header), instead of
+# ASan stopping the run on it.
+fuzz: $(FUZZ_BUILD)/fuzz_reader
+	@mkdir -p $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/artifacts
+	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+	  $(FUZZ_BUILD)/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=3 -print_final_stats=1 \
+	  -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+	  -max_len=262144 -timeout=20 -rss_limit_mb=4096 \
+	  -artifact_prefix=$(FUZZ_BUILD)/artifacts/ $(FUZZ_BUILD)/corpus tests/fuzz/corpus
