@@ -216,6 +216,18 @@ static inline int cg_continue(const struct cg_state *s)
     return s->iterations < s->max_iters && s->history[s->iterations] > s->tol;
 }
 
+/* The row loops of one CG iteration over local rows [lo, hi), out of line in
+ * cg.c so that seq (all rows), each omp thread (its partition_range share)
+ * and each mpi rank run the same machine code: inlined into omp's outlined
+ * region the same source compiled ~40 % slower at 1 thread than in seq
+ * (n = 256, gcc 12), a different loop rather than parallelism.  Each fills
+ * part[lo..hi) with the row partials (repro) and returns their left-to-right
+ * sum (fast). */
+double cg_rows_start(struct cg_state *s, int64_t lo, int64_t hi, double *part);
+void cg_rows_direction(struct cg_state *s, int64_t lo, int64_t hi);
+double cg_rows_spmv(struct cg_state *s, int64_t lo, int64_t hi, double *part);
+double cg_rows_update(struct cg_state *s, int64_t lo, int64_t hi, double *part);
+
 /* Shared by the three modes (cg.c). */
 int cg_setup(const struct run_ctx *ctx, void **state);
 /* After the first r.r: ||b||, history[0], iteration 0. */
