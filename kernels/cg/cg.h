@@ -217,10 +217,10 @@ static inline int cg_continue(const struct cg_state *s)
 }
 
 /* The row loops of one CG iteration over local rows [lo, hi), out of line in
- * cg.c so that seq (all rows), each omp thread (its partition_range share)
- * and each mpi rank run the same machine code: inlined into omp's outlined
- * region the same source compiled ~40 % slower at 1 thread than in seq
- * (n = 256, gcc 12), a different loop rather than parallelism.  Each fills
+ * cg.c so that seq (all rows) and each omp thread (its partition_range share)
+ * run the same machine code, not copies inlined separately into seq's
+ * function and omp's outlined region, which the compiler may optimise
+ * differently (cg_mpi.c still inlines the row functions).  Each fills
  * part[lo..hi) with the row partials (repro) and returns their left-to-right
  * sum (fast). */
 double cg_rows_start(struct cg_state *s, int64_t lo, int64_t hi, double *part);
