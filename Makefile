@@ -66,7 +66,7 @@ TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps depcheck check test check-asan run install uninstall clean help
+.PHONY: all deps depcheck check test check-asan run install uninstall clean help cross tsan
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/parity
@@ -80,6 +80,9 @@ help:
 	@echo "  check        deps, build, run unit (cmocka) and command-line (bats) tests under prove"
 	@echo "  test         the tests only, without installing anything"
 	@echo "  check-asan   the tests again, built with AddressSanitizer + UBSan in build-asan/"
+	@echo "  cross        build-x86/parity (gcc -O1 -march=x86-64) and build-clang/parity (clang -O3"
+	@echo "               -march=native): repro results must be bitwise those of build/parity"
+	@echo "  tsan         build-tsan/parity: clang + libomp + ThreadSanitizer (Archer), for races.bats"
 	@echo "  run          deps, build, the workstation demo (jobs/demo.sh) into results/"
 	@echo "  install      install parity into \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
 	@echo "  uninstall    remove it again"
@@ -128,8 +131,35 @@ check:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory test
 
-test: $(BUILD)/parity $(TEST_BINS) $(TOOL_BINS)
-	@PARITY_BUILD=$(abspath $(BUILD)) tests/run-all.sh $(TEST_BINS)
+test: $(BUILD)/parity $(TEST_BINS) $(TOOL_BINS) cross tsan
+	@PARITY_BUILD=$(abspath $(BUILD)) PARITY_X86=$(abspath $(X86_BIN)) \
+	  PARITY_CLANG=$(abspath $(CLANG_BIN)) PARITY_TSAN=$(abspath $(TSAN_BIN)) \
+	  tests/run-all.sh $(TEST_BINS)
+
+# Other builds of the same sources (issue 8: bitwise across builds; issue 9:
+# race detection).  The lane counts of the reproducible sums are fixed in the
+# code, not by the vector width, so a baseline-ISA -O1 gcc build and a clang
+# build must give the default build's repro bits: tests/cli/crossbuild.bats
+# checks it with `parity verify`.  clang's mpicc: COMPILE passes CC through
+# OMPI_CC.  SANITIZE= and LDFLAGS= keep check-asan's flags out of them.
+X86_BIN   := build-x86/parity
+CLANG_BIN := build-clang/parity
+TSAN_BIN  := build-tsan/parity
+CLANG     ?= clang
+GCC       ?= gcc
+cross:
+	@$(MAKE) --no-print-directory BUILD=build-x86 CC=$(GCC) \
+	  CFLAGS="-O1 -march=x86-64 -g" SANITIZE= LDFLAGS= $(X86_BIN)
+	@$(MAKE) --no-print-directory BUILD=build-clang CC=$(CLANG) \
+	  CFLAGS="-O3 -march=native -g" SANITIZE= LDFLAGS= $(CLANG_BIN)
+
+# ThreadSanitizer needs every thread's synchronisation instrumented: clang's
+# libomp is not, so Archer (libarcher.so, an OMPT tool shipped with
+# libomp-14-dev) tells TSan what OpenMP's barriers, locks and reductions
+# order; tests/cli/races.bats loads it with OMP_TOOL_LIBRARIES.
+tsan:
+	@$(MAKE) --no-print-directory BUILD=build-tsan CC=$(CLANG) \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer" SANITIZE=-fsanitize=thread LDFLAGS= $(TSAN_BIN)
 
 # Open MPI, PMIx and HDF5 keep allocations until exit; tests/lsan.supp names
 # those libraries (never parity's code).  Full unwinding and keeping MPI's
@@ -156,7 +186,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/parity
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-x86 build-clang build-tsan
 
 # ---- reader fuzzer (tests/fuzz): clang, libFuzzer, ASan + UBSan --------------
 #   make fuzz [FUZZ_SECONDS=600]   build build-fuzz/fuzz_reader and run it on a

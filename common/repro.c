@@ -1,4 +1,6 @@
-/* Fixed-shape pairwise summation (see repro.h). */
+/* Fixed-shape combination of per-block partials (see repro.h): the lane rule
+ * over the block index, column by column.  Checked in tests/unit/test_repro.c
+ * against a plain scalar model of the rule. */
 #include "repro.h"
 
 struct repro_blocks repro_blocks_for(int64_t n)
@@ -10,30 +12,17 @@ struct repro_blocks repro_blocks_for(int64_t n)
     return blocks;
 }
 
-/* The tree splits [0, count) at count/2 at every level.  That is a property of
- * count alone, which is what makes the result independent of the workers. */
-static void tree_sum(const double *p, int64_t count, int width, double *out)
-{
-    if (count == 1) {
-        for (int j = 0; j < width; j++)
-            out[j] = p[j];
-        return;
-    }
-    int64_t half = count / 2;
-    double left[width], right[width];
-    tree_sum(p, half, width, left);
-    tree_sum(p + half * width, count - half, width, right);
-    for (int j = 0; j < width; j++)
-        out[j] = left[j] + right[j];
-}
-
 void repro_tree_sum(const double *partials, int64_t count, int width,
                     double *out)
 {
-    if (count <= 0) {
-        for (int j = 0; j < width; j++)
-            out[j] = 0.0;
+    if (width == 1) { /* the common case: contiguous, vectorised */
+        out[0] = repro_sum(partials, count > 0 ? count : 0);
         return;
     }
-    tree_sum(partials, count, width, out);
+    for (int j = 0; j < width; j++) {
+        double acc[REPRO_LANES] = {0};
+        for (int64_t b = 0; b < count; b++)
+            acc[b % REPRO_LANES] += partials[b * width + j];
+        out[j] = repro_lanes_fold(acc);
+    }
 }

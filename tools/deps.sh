@@ -11,6 +11,9 @@ build_pkgs=(gcc make pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-dev h
 # build works without (OpenBLAS: only `matmul --variant blas` needs it).
 optional_pkgs=(libopenblas-dev)
 test_pkgs=(libcmocka-dev bats perl slurm-wlm munge gnuplot-nox)
+# The cross-build and race tests (make cross, make tsan): clang with libomp,
+# its TSan runtime, Archer (in libomp-14-dev) and llvm-symbolizer (llvm-14).
+test_pkgs+=(clang libomp-14-dev libclang-rt-14-dev llvm-14)
 run_pkgs=(gnuplot-nox)
 
 usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; }

@@ -91,6 +91,54 @@ void cg_begin(struct cg_state *s, double rr0)
     s->history[0] = 1.0;
 }
 
+/* The per-iteration row loops, out of line (cg.h says why).  Each fills
+ * part[lo..hi) with its rows' partials and returns their sum left to right
+ * from 0.0: seq's fast sum over all rows, or one thread's share. */
+__attribute__((noinline)) double cg_rows_start(struct cg_state *s, int64_t lo,
+                                               int64_t hi, double *part)
+{
+    double sum = 0.0;
+    for (int64_t i = lo; i < hi; i++) {
+        part[i] = cg_row_start(s, i);
+        sum += part[i];
+    }
+    return sum;
+}
+
+__attribute__((noinline)) void cg_rows_direction(struct cg_state *s, int64_t lo,
+                                                 int64_t hi)
+{
+    int64_t n = s->n;
+    for (int64_t i = lo; i < hi; i++)
+        cg_row_direction(s->p + i * n, s->r + i * n, s->sc.beta, n);
+}
+
+__attribute__((noinline)) double cg_rows_spmv(struct cg_state *s, int64_t lo,
+                                              int64_t hi, double *part)
+{
+    int64_t n = s->n;
+    double sum = 0.0;
+    for (int64_t i = lo; i < hi; i++) {
+        part[i] = cg_row_spmv_dot(s->p + (i - 1) * n, s->p + i * n,
+                                  s->p + (i + 1) * n, s->ap + i * n, n);
+        sum += part[i];
+    }
+    return sum;
+}
+
+__attribute__((noinline)) double cg_rows_update(struct cg_state *s, int64_t lo,
+                                                int64_t hi, double *part)
+{
+    int64_t n = s->n;
+    double sum = 0.0;
+    for (int64_t i = lo; i < hi; i++) {
+        part[i] = cg_row_update(s->x + i * n, s->r + i * n, s->p + i * n,
+                                s->ap + i * n, s->sc.alpha, n);
+        sum += part[i];
+    }
+    return sum;
+}
+
 double cg_sum_rows(const struct cg_state *s)
 {
     double sum;

@@ -10,14 +10,17 @@
 #ifndef PARITY_CG_H
 #define PARITY_CG_H
 
+#include "../../common/repro.h"
 #include "../kernel.h"
 
 #include <math.h>
 #include <stdint.h>
 
-/* Lanes of a row's dot product: element j goes to lane j % 4, the lanes are
- * combined in a fixed tree.  Vectorises, and is a pure function of the row. */
-#define CG_LANES 4
+/* Lanes of a row's dot product: element j goes to lane j % REPRO_LANES (32),
+ * the lanes are folded by repro_lanes_fold's fixed flat tree.  Vectorises at
+ * any width (4 AVX-512 or 8 AVX2 accumulators) and is a pure function of the
+ * row, the same bits in every mode and every build. */
+#define CG_LANES REPRO_LANES
 
 struct cg_state {
     int64_t n;         /* interior points per side */
@@ -62,10 +65,10 @@ static inline double cg_rhs(double x, double y)
     return -(uxx + uyy);
 }
 
-/* Sum of the lanes in a fixed tree. */
-static inline double cg_lane_sum(const double acc[CG_LANES])
+/* Sum of the lanes in the fixed flat tree (overwrites acc). */
+static inline double cg_lane_sum(double acc[CG_LANES])
 {
-    return (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    return repro_lanes_fold(acc);
 }
 
 /* a . b over one row. */
@@ -74,9 +77,11 @@ static inline double cg_row_dot(const double *restrict a,
 {
     double acc[CG_LANES] = {0};
     int64_t j = 0;
-    for (; j + CG_LANES <= n; j += CG_LANES)
+    for (; j + CG_LANES <= n; j += CG_LANES) {
+#pragma omp simd
         for (int l = 0; l < CG_LANES; l++)
             acc[l] += a[j + l] * b[j + l];
+    }
     for (int l = 0; j < n; j++, l++)
         acc[l] += a[j] * b[j];
     return cg_lane_sum(acc);
@@ -111,12 +116,14 @@ static inline double cg_row_update(double *restrict x, double *restrict r,
 {
     double acc[CG_LANES] = {0};
     int64_t j = 0;
-    for (; j + CG_LANES <= n; j += CG_LANES)
+    for (; j + CG_LANES <= n; j += CG_LANES) {
+#pragma omp simd
         for (int l = 0; l < CG_LANES; l++) {
             x[j + l] += alpha * p[j + l];
             r[j + l] -= alpha * ap[j + l];
             acc[l] += r[j + l] * r[j + l];
         }
+    }
     for (int l = 0; j < n; j++, l++) {
         x[j] += alpha * p[j];
         r[j] -= alpha * ap[j];
@@ -208,6 +215,18 @@ static inline int cg_continue(const struct cg_state *s)
 {
     return s->iterations < s->max_iters && s->history[s->iterations] > s->tol;
 }
+
+/* The row loops of one CG iteration over local rows [lo, hi), out of line in
+ * cg.c so that seq (all rows) and each omp thread (its partition_range share)
+ * run the same machine code, not copies inlined separately into seq's
+ * function and omp's outlined region, which the compiler may optimise
+ * differently (cg_mpi.c still inlines the row functions).  Each fills
+ * part[lo..hi) with the row partials (repro) and returns their left-to-right
+ * sum (fast). */
+double cg_rows_start(struct cg_state *s, int64_t lo, int64_t hi, double *part);
+void cg_rows_direction(struct cg_state *s, int64_t lo, int64_t hi);
+double cg_rows_spmv(struct cg_state *s, int64_t lo, int64_t hi, double *part);
+double cg_rows_update(struct cg_state *s, int64_t lo, int64_t hi, double *part);
 
 /* Shared by the three modes (cg.c). */
 int cg_setup(const struct run_ctx *ctx, void **state);

@@ -1,8 +1,15 @@
 /* cg, OpenMP: one parallel region around the whole solve; threads own whole
- * grid rows (`omp for`), and one thread forms the scalars (`single`, whose
- * barrier publishes them).  repro: the row partials go through the fixed
+ * grid rows, and one thread forms the scalars (`single`, whose barrier
+ * publishes them).  In the iteration, thread t runs cg.c's row loops (the
+ * code seq runs) on its partition_range share: `omp for` over the team's
+ * nt shares hands each thread exactly one and keeps the barrier and the
+ * reduction(+:) of the thread sums.  repro: the row partials go through the fixed
  * tree, so iterations and bits equal seq's; fast: reduction(+:). */
 #include "cg.h"
+
+#include "../../common/partition.h"
+
+#include <omp.h>
 
 void cg_run_omp(const struct run_ctx *ctx, void *state)
 {
@@ -12,24 +19,29 @@ void cg_run_omp(const struct run_ctx *ctx, void *state)
     double acc_pap = 0.0, acc_rr = 0.0, worst = 0.0, worst_res = 0.0; /* shared */
 #pragma omp parallel
     {
+        int nt = omp_get_num_threads();
 #pragma omp for schedule(static) reduction(+ : acc_rr)
-        for (int64_t i = 0; i < n; i++) {
-            s->partials[i] = cg_row_start(s, i);
-            acc_rr += s->partials[i];
+        for (int t = 0; t < nt; t++) {
+            int64_t lo, hi;
+            partition_range(n, nt, t, &lo, &hi);
+            acc_rr += cg_rows_start(s, lo, hi, s->partials);
         }
 #pragma omp single
         cg_begin(s, repro ? cg_sum_rows(s) : acc_rr);
         while (cg_continue(s)) {
             if (s->iterations > 0) {
 #pragma omp for schedule(static)
-                for (int64_t i = 0; i < n; i++)
-                    cg_row_direction(s->p + i * n, s->r + i * n, s->sc.beta, n);
+                for (int t = 0; t < nt; t++) {
+                    int64_t lo, hi;
+                    partition_range(n, nt, t, &lo, &hi);
+                    cg_rows_direction(s, lo, hi);
+                }
             }
 #pragma omp for schedule(static) reduction(+ : acc_pap)
-            for (int64_t i = 0; i < n; i++) {
-                s->partials[i] = cg_row_spmv_dot(s->p + (i - 1) * n, s->p + i * n,
-                                                 s->p + (i + 1) * n, s->ap + i * n, n);
-                acc_pap += s->partials[i];
+            for (int t = 0; t < nt; t++) {
+                int64_t lo, hi;
+                partition_range(n, nt, t, &lo, &hi);
+                acc_pap += cg_rows_spmv(s, lo, hi, s->partials);
             }
 #pragma omp single
             {
@@ -37,10 +49,10 @@ void cg_run_omp(const struct run_ctx *ctx, void *state)
                 acc_rr = 0.0; /* for the next reduction */
             }
 #pragma omp for schedule(static) reduction(+ : acc_rr)
-            for (int64_t i = 0; i < n; i++) {
-                s->partials[i] = cg_row_update(s->x + i * n, s->r + i * n, s->p + i * n,
-                                               s->ap + i * n, s->sc.alpha, n);
-                acc_rr += s->partials[i];
+            for (int t = 0; t < nt; t++) {
+                int64_t lo, hi;
+                partition_range(n, nt, t, &lo, &hi);
+                acc_rr += cg_rows_update(s, lo, hi, s->partials);
             }
 #pragma omp single
             {

@@ -99,6 +99,13 @@ int64_t mandel_mirror_mismatches(const int64_t *mine, const int64_t *mirror,
  *     the orbit of 0 falls into: it never escapes, count max_iter;
  *   main cardioid with fixed-point multiplier |1 - sqrt(1 - 4c)| <= 0.9:
  *     the orbit of 0 converges to that fixed point, count max_iter. */
+/* C11's CMPLX, which glibc's complex.h defines only for GCC >= 4.7 (clang
+ * claims 4.2); __builtin_complex is what that definition expands to, and
+ * clang has it too.  (x + y * I would do for finite values, but says less.) */
+#ifndef CMPLX
+#define CMPLX(x, y) __builtin_complex((double)(x), (double)(y))
+#endif
+
 static int64_t mandel_known_count(double x, double y, int64_t max_iter)
 {
     if (x * x + y * y > 4.01)

@@ -26,21 +26,44 @@ static inline double pi_term(int64_t i, double h)
     return 4.0 / (1.0 + x * x);
 }
 
-/* Sum of terms lo..hi-1, times h.  Eight interleaved accumulators (combined
- * in a fixed order) let the compiler vectorise the divisions while the result
- * stays a pure function of (lo, hi): every mode calls this same body. */
+/* Sum of terms lo..hi-1, times h, by the lane rule of common/repro.h: term
+ * lo + k into lane k % REPRO_LANES, lanes folded in the fixed flat tree.
+ * The 32 lanes vectorise like a native `omp simd` reduction (the divisions
+ * pipeline across 4 AVX-512 or 8 AVX2 registers), while the result stays a
+ * pure function of (lo, hi), the same bits in every mode and every build:
+ * every mode calls this same body for --reduce repro. */
 static inline double pi_block_sum(int64_t lo, int64_t hi, double h)
 {
-    double acc[8] = {0};
+    double acc[REPRO_LANES] = {0};
     int64_t i = lo;
-    for (; i + 8 <= hi; i += 8)
-        for (int j = 0; j < 8; j++)
-            acc[j] += pi_term(i + j, h);
-    for (int j = 0; i < hi; i++, j++)
-        acc[j] += pi_term(i, h);
-    return (((acc[0] + acc[1]) + (acc[2] + acc[3])) +
-            ((acc[4] + acc[5]) + (acc[6] + acc[7]))) * h;
+    for (; i + REPRO_LANES <= hi; i += REPRO_LANES) {
+#pragma omp simd
+        for (int l = 0; l < REPRO_LANES; l++)
+            acc[l] += pi_term(i + l, h);
+    }
+    for (int l = 0; i < hi; i++, l++)
+        acc[l] += pi_term(i, h);
+    return repro_lanes_fold(acc) * h;
 }
+
+/* Sum of terms lo..hi-1 (not yet times h) as the compiler's native `omp simd`
+ * reduction orders it: the --reduce fast body.  seq calls it on [0, n), each
+ * omp thread and each rank on its own part, so a fast run differs from seq
+ * fast only in how the parts' sums are added, never in the loop. */
+static inline double pi_range_sum_fast(int64_t lo, int64_t hi, double h)
+{
+    double sum = 0.0;
+#pragma omp simd reduction(+ : sum)
+    for (int64_t i = lo; i < hi; i++)
+        sum += pi_term(i, h);
+    return sum;
+}
+
+/* Terms lo..hi-1 summed by the calling team: each thread takes its
+ * partition_range part through pi_range_sum_fast, the thread sums are then
+ * added by reduction(+:) (fast: any order).  Called outside a parallel
+ * region it opens one (pi_omp.c). */
+double pi_fast_sum_omp(int64_t lo, int64_t hi, double h);
 
 /* Shared by the three modes (pi.c). */
 int pi_setup(const struct run_ctx *ctx, void **state);

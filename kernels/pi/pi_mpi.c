@@ -1,7 +1,7 @@
 /* pi, MPI (+ OpenMP threads inside each rank when --threads > 1).
  * Each rank owns a contiguous range of blocks.  repro: the per-block partials
- * are gathered and every rank forms the same fixed tree; fast: local
- * reduction(+:) then MPI_Allreduce. */
+ * are gathered and every rank forms the same fixed tree; fast: seq's fast
+ * body on each thread's part (pi_fast_sum_omp), then MPI_Allreduce. */
 #include "pi.h"
 
 #include "../../common/partition.h"
@@ -38,10 +38,6 @@ void pi_run_mpi(const struct run_ctx *ctx, void *state)
         repro_allreduce_sum(s->partials, s->blocks.count, 1, &s->value, comm);
         return;
     }
-    double sum = 0.0;
-#pragma omp parallel for simd schedule(static) reduction(+ : sum)
-    for (int64_t i = lo; i < hi; i++)
-        sum += pi_term(i, s->h);
-    double local = sum * s->h;
+    double local = pi_fast_sum_omp(lo, hi, s->h) * s->h;
     MPI_Allreduce(&local, &s->value, 1, MPI_DOUBLE, MPI_SUM, comm);
 }

@@ -1,5 +1,6 @@
-/* pi, sequential: the reference.  repro: blocks in order, then the fixed
- * tree; fast: one left-to-right pass over the blocks' sums. */
+/* pi, sequential: the reference.  repro: pi_block_sum over the blocks in
+ * order, then the fixed lane tree over the partials; fast: the native simd
+ * reduction pi_range_sum_fast over [0, n), the body every fast mode runs. */
 #include "pi.h"
 
 void pi_run_seq(const struct run_ctx *ctx, void *state)
@@ -13,15 +14,14 @@ void pi_run_seq(const struct run_ctx *ctx, void *state)
         s->value = sum * s->h;
         return;
     }
-    double sum = 0.0;
-    for (int64_t b = 0; b < s->blocks.count; b++) {
-        int64_t lo, hi;
-        repro_block_range(&s->blocks, b, &lo, &hi);
-        s->partials[b] = pi_block_sum(lo, hi, s->h);
-        sum += s->partials[b];
-    }
-    if (ctx->reduce == REDUCE_REPRO)
+    if (ctx->reduce == REDUCE_REPRO) {
+        for (int64_t b = 0; b < s->blocks.count; b++) {
+            int64_t lo, hi;
+            repro_block_range(&s->blocks, b, &lo, &hi);
+            s->partials[b] = pi_block_sum(lo, hi, s->h);
+        }
         repro_tree_sum(s->partials, s->blocks.count, 1, &s->value);
-    else
-        s->value = sum;
+        return;
+    }
+    s->value = pi_range_sum_fast(0, s->n, s->h) * s->h;
 }

@@ -1,6 +1,7 @@
 /* Reproducible reductions: the bits of a sum do not depend on how many
  * workers formed it, while a naive per-worker sum does depend on it (the
- * reason the repro module exists, and proof that the check can fail). */
+ * reason the repro module exists, and proof that the check can fail); the
+ * vectorised lane sums equal a scalar model of the 32-lane rule. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -108,6 +109,70 @@ static void test_tree_sum_width_sums_columns_independently(void **state)
     assert_true(out[0] == 0.0 && out[1] == 0.0);
 }
 
+/* The lane rule written out plainly, one scalar add at a time: x[k] into
+ * lane k % 32 in increasing k, then the flat tree 16, 8, 4, 2, 1.  The
+ * vectorised repro_sum must give exactly these bits. */
+static double lane_rule_model(const double *x, int64_t n)
+{
+    double lane[32];
+    for (int l = 0; l < 32; l++)
+        lane[l] = 0.0;
+    for (int64_t k = 0; k < n; k++) {
+        volatile double v = lane[k % 32] + x[k]; /* one rounding, in order */
+        lane[k % 32] = v;
+    }
+    for (int w = 16; w >= 1; w /= 2)
+        for (int l = 0; l < w; l++) {
+            volatile double v = lane[l] + lane[l + w];
+            lane[l] = v;
+        }
+    return lane[0];
+}
+
+static void test_repro_sum_is_the_lane_rule(void **state)
+{
+    (void)state;
+    assert_int_equal(REPRO_LANES, 32); /* the bits are defined by 32 */
+    int64_t sizes[] = {0, 1, 5, 31, 32, 33, 95, 1000, 4099};
+    double *x = malloc(4099 * sizeof *x);
+    for (int64_t i = 0; i < 4099; i++)
+        x[i] = term(i);
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        double want = lane_rule_model(x, sizes[i]), got = repro_sum(x, sizes[i]), tree;
+        assert_memory_equal(&want, &got, sizeof want);
+        repro_tree_sum(x, sizes[i], 1, &tree);
+        assert_memory_equal(&want, &tree, sizeof want);
+    }
+    /* The lane order matters: a left-to-right sum of the same terms differs,
+     * so the comparison above can fail. */
+    double plain = 0.0;
+    for (int64_t i = 0; i < 4099; i++)
+        plain += x[i];
+    double lanes = repro_sum(x, 4099);
+    assert_memory_not_equal(&plain, &lanes, sizeof plain);
+    free(x);
+}
+
+/* A column of a [count][width] layout sums like the same values alone. */
+static void test_tree_sum_columns_follow_the_lane_rule(void **state)
+{
+    (void)state;
+    enum { COUNT = 1001, WIDTH = 3 };
+    double *p = malloc(COUNT * WIDTH * sizeof *p), *col = malloc(COUNT * sizeof *col);
+    for (int64_t i = 0; i < COUNT * WIDTH; i++)
+        p[i] = term(i);
+    double out[WIDTH];
+    repro_tree_sum(p, COUNT, WIDTH, out);
+    for (int j = 0; j < WIDTH; j++) {
+        for (int64_t b = 0; b < COUNT; b++)
+            col[b] = p[b * WIDTH + j];
+        double want = lane_rule_model(col, COUNT);
+        assert_memory_equal(&want, &out[j], sizeof want);
+    }
+    free(p);
+    free(col);
+}
+
 static void test_partition_is_balanced_and_complete(void **state)
 {
     (void)state;
@@ -131,6 +196,8 @@ int main(void)
         cmocka_unit_test(test_naive_sum_differs_across_worker_counts),
         cmocka_unit_test(test_blocks_depend_on_n_only_and_cover_it),
         cmocka_unit_test(test_tree_sum_width_sums_columns_independently),
+        cmocka_unit_test(test_repro_sum_is_the_lane_rule),
+        cmocka_unit_test(test_tree_sum_columns_follow_the_lane_rule),
         cmocka_unit_test(test_partition_is_balanced_and_complete),
     };
     return cmocka_run_group_tests_name("repro", tests, NULL, NULL);
