@@ -125,7 +125,7 @@ double heat_decay(int64_t n, int64_t steps);
  * so the region extends levels - 1 cells into it at the first level and
  * shrinks by one each level (redundant overlap, see heat_mpi.c).  Called by
  * every thread of a parallel region (or outside one): tiles are shared out
- * by `omp for`, which also ends with the barrier the caller relies on. */
+ * between threads (two phases, see there); it ends with a barrier. */
 void heat_temporal_block(const struct heat_state *s, double *src, double *dst,
                          int levels, const int ext[4]);
 
