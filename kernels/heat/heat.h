@@ -3,8 +3,9 @@
  * with the 5-point stencil:
  *     u' = u + r ((uN + uS) + (uE + uW) - 4u),   r = alpha dt / h^2 = 0.2.
  * Checked against the exact decay of the discrete sin.sin eigenmode (heat.c).
- * The stencil lives here once (heat_step_row); heat_seq.c, heat_omp.c and
- * heat_mpi.c call it on their own rows, so every mode rounds alike. */
+ * The stencil lives here once (heat_step_row); heat_seq.c, heat_omp.c,
+ * heat_mpi.c and the temporal blocking (heat_temporal.c) call it on their own
+ * row segments, so every mode and variant rounds alike. */
 #ifndef PARITY_HEAT_H
 #define PARITY_HEAT_H
 
@@ -18,8 +19,24 @@
  * max norm never grows, and rounding errors are not amplified either. */
 #define HEAT_R 0.2
 
+/* Variants: explicit (one sweep per step) and temporal (tiles skewed in
+ * time, several steps per pass through memory; heat_temporal.c). */
+enum { HEAT_EXPLICIT, HEAT_TEMPORAL };
+
+/* Temporal blocking: up to HEAT_TB_STEPS steps per pass; a tile is
+ * HEAT_TB_ROWS rows x HEAT_TB_COLS columns at its first level, so that its
+ * two grids' working set, (rows + steps) x (cols + 8 steps) x 16 bytes
+ * (about 0.5 MB), stays in a 1 MB L2 cache (measured in heat_temporal.c). */
+#define HEAT_TB_STEPS 8
+#define HEAT_TB_ROWS 32
+#define HEAT_TB_COLS 512
+
 /* One process's part of the problem: a block of interior rows x columns,
- * stored with a one-cell halo (ghost cells) on every side. */
+ * stored with a halo (ghost cells) `halo` deep on every side.  Rows are
+ * padded to a multiple of 8 doubles and every interior row starts on a 64-byte
+ * boundary: with ld = cols + 2 the rows of a 4096 grid fell on every
+ * alignment and each vector load and store split cache lines (in cache that
+ * cost 1.5-2x, measured). */
 struct heat_state {
     int64_t n;        /* interior points per side of the global grid */
     int64_t steps;    /* time steps per repetition */
@@ -27,10 +44,17 @@ struct heat_state {
     int64_t rows;     /* interior rows in this block */
     int64_t col0;     /* global index of this block's first interior column */
     int64_t cols;     /* interior columns in this block */
-    int64_t ld;       /* local row length including the halo: cols + 2 */
+    int64_t halo;     /* halo depth: 1, or the time-block depth (temporal MPI) */
+    int64_t pad;      /* offset of column 0 in a row: halo rounded up to 8 */
+    int64_t ld;       /* local row length: pad + cols + halo rounded up to 8 */
+    int variant;      /* HEAT_EXPLICIT or HEAT_TEMPORAL */
+    int tb_steps;     /* temporal: steps per pass through memory */
+    int64_t tb_rows;  /* temporal: tile rows and columns (HEAT_TB_*; the unit */
+    int64_t tb_cols;  /* test makes them tiny to cross many tile edges) */
     double *sine;     /* sin(pi x_i), x_i = (i+1) h, for every global i < n */
-    double *grid[2];  /* two (rows+2) x ld grids that steps alternate between;
-                         halo cells on the physical boundary stay zero */
+    double *grid[2];  /* two (rows + 2 halo) x ld grids (64-byte aligned) that
+                         steps alternate between; halo cells on the physical
+                         boundary stay zero */
     double *result;   /* the one of the two holding the last run's answer */
     double max_value; /* max over the whole final grid, the same on every rank */
     void *mpi;        /* heat_mpi.c's communicator and datatypes; NULL outside MPI */
@@ -51,11 +75,12 @@ static inline void heat_step_row(double *restrict out, const double *restrict up
                                4.0 * mid[j]);
 }
 
-/* Pointer to interior element (i, j) of a local grid (halo at -1 and rows/cols). */
+/* Pointer to interior element (i, j) of a local grid (halo at -halo..-1 and
+ * rows/cols onwards). */
 static inline double *heat_at(const struct heat_state *s, double *g, int64_t i,
                               int64_t j)
 {
-    return g + (i + 1) * s->ld + (j + 1);
+    return g + (i + s->halo) * s->ld + s->pad + j;
 }
 
 /* Local interior row i of a grid: u0 (sine products) for the block's columns. */
@@ -88,10 +113,21 @@ static inline double heat_row_max(const struct heat_state *s, double *g, int64_t
 /* heat.c: allocation of a block (shared by all modes) and the exact factor
  * lambda^steps by which the eigenmode decays. */
 int heat_alloc(struct heat_state *s, int64_t n, int64_t steps, int64_t row0,
-               int64_t rows, int64_t col0, int64_t cols);
+               int64_t rows, int64_t col0, int64_t cols, int64_t halo);
 int heat_setup(const struct run_ctx *ctx, void **state);
 double heat_lambda(int64_t n);
 double heat_decay(int64_t n, int64_t steps);
+
+/* heat_temporal.c: advance `levels` (<= s->tb_steps) steps from grid src
+ * (the other grid is the scratch one); afterwards the result is in src if
+ * levels is even, else in the other grid.  ext[4] (north, south, west,
+ * east): 1 where a neighbour rank's deep halo has been received into src,
+ * so the region extends levels - 1 cells into it at the first level and
+ * shrinks by one each level (redundant overlap, see heat_mpi.c).  Called by
+ * every thread of a parallel region (or outside one): tiles are shared out
+ * between threads (two phases, see there); it ends with a barrier. */
+void heat_temporal_block(const struct heat_state *s, double *src, double *dst,
+                         int levels, const int ext[4]);
 
 /* The modes' run functions (heat_seq.c, heat_omp.c, heat_mpi.c). */
 void heat_run_seq(const struct run_ctx *ctx, void *state);
@@ -102,6 +138,9 @@ void heat_run_mpi(const struct run_ctx *ctx, void *state);
  * validation and the memory model; needs MPI started), and freeing s->mpi. */
 int heat_setup_mpi(const struct run_ctx *ctx, void **state);
 void heat_mpi_dims(int ranks, int dims[2]);
+/* Temporal MPI: the halo depth = steps per exchange, at most HEAT_TB_STEPS
+ * and no more than the thinnest block (a halo comes from direct neighbours). */
+int64_t heat_mpi_halo(int64_t n, const int dims[2]);
 void heat_mpi_free(void *mpi);
 
 #endif

@@ -2,7 +2,8 @@
  * region per step would cost microseconds each); threads share each sweep's
  * rows statically, and the implicit barrier of `omp for` ends a step before
  * anyone reads its output.  Each thread swaps its own copy of the grid
- * pointers, so no shared variable is written inside the loop. */
+ * pointers, so no shared variable is written inside the loop.  The temporal
+ * variant shares each time block's tiles the same way (heat_temporal.c). */
 #include "heat.h"
 
 void heat_run_omp(const struct run_ctx *ctx, void *state)
@@ -16,13 +17,26 @@ void heat_run_omp(const struct run_ctx *ctx, void *state)
 #pragma omp for schedule(static)
         for (int64_t i = 0; i < s->rows; i++)
             heat_init_row(s, src, i);
-        for (int64_t t = 0; t < s->steps; t++) {
+        if (s->variant == HEAT_TEMPORAL) {
+            static const int inside[4] = {0, 0, 0, 0};
+            for (int64_t t = 0; t < s->steps; t += s->tb_steps) {
+                int levels = (int)(s->steps - t < s->tb_steps ? s->steps - t : s->tb_steps);
+                heat_temporal_block(s, src, dst, levels, inside);
+                if (levels % 2) {
+                    double *tmp = src;
+                    src = dst;
+                    dst = tmp;
+                }
+            }
+        } else {
+            for (int64_t t = 0; t < s->steps; t++) {
 #pragma omp for schedule(static)
-            for (int64_t i = 0; i < s->rows; i++)
-                heat_step_local_row(s, dst, src, i);
-            double *tmp = src;
-            src = dst;
-            dst = tmp;
+                for (int64_t i = 0; i < s->rows; i++)
+                    heat_step_local_row(s, dst, src, i);
+                double *tmp = src;
+                src = dst;
+                dst = tmp;
+            }
         }
 #pragma omp for schedule(static) nowait
         for (int64_t i = 0; i < s->rows; i++) {

@@ -1,7 +1,10 @@
 /* Unit tests of the heat kernel, through the hooks the driver calls: the
  * self-check passes on a correct run and fails when one value is off by
  * 1e-8; one step multiplies the sin.sin mode by the discrete eigenvalue;
- * repetitions and OpenMP give the same bits as seq. */
+ * repetitions and OpenMP give the same bits as seq; the temporal variant
+ * (tiles skewed in time) gives explicit seq's bits in seq and OpenMP with
+ * tiles small enough that many tile edges, a partial last time block and
+ * tile sizes that do not divide the grid are all crossed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -172,11 +175,81 @@ static void test_heat_output_describes_the_interior(void **unused)
     assert_int_equal(a->dims[1], 9);
     assert_int_equal(a->count[0], 9);
     assert_int_equal(a->count[1], 9);
-    assert_int_equal(a->stride, 11); /* halo columns skipped */
+    assert_int_equal(a->stride, s->ld); /* halo and padding columns skipped */
+    assert_true(s->ld >= 11 && s->ld % 8 == 0);
     assert_ptr_equal(a->data, heat_at(s, s->result, 0, 0));
+    /* every interior row starts on a 64-byte boundary (aligned vectors) */
+    assert_int_equal((uintptr_t)a->data % 64, 0);
+    assert_int_equal((uintptr_t)heat_at(s, s->result, 1, 0) % 64, 0);
     assert_string_equal(out.scalar[0].name, "max_value");
     assert_true(out.scalar[0].value == *heat_at(s, s->result, 4, 4)); /* the mode peaks at the centre */
     kernel_heat.teardown(s);
+}
+
+/* setup, then shrink the temporal tiles before the one repetition. */
+static struct heat_state *heat_run_tiles(const struct run_ctx *c, int steps_per_pass,
+                                         int64_t rows, int64_t cols)
+{
+    void *state = NULL;
+    assert_int_equal(kernel_heat.mode[c->mode].setup(c, &state), 0);
+    struct heat_state *s = state;
+    assert_int_equal(s->variant, HEAT_TEMPORAL);
+    s->tb_steps = steps_per_pass;
+    s->tb_rows = rows;
+    s->tb_cols = cols;
+    kernel_heat.mode[c->mode].run(c, state);
+    return s;
+}
+
+static void test_heat_temporal_bitwise_equals_explicit(void **unused)
+{
+    (void)unused;
+    /* n x steps: steps not a multiple of the pass depth, grids not a
+     * multiple of the tiles; n = 3 is smaller than one tile */
+    const int64_t cases[][2] = {{37, 12}, {41, 7}, {64, 1}, {3, 5}};
+    const int depth[] = {3, 8};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        int64_t n = cases[k][0], steps = cases[k][1];
+        struct run_ctx c = heat_ctx(MODE_SEQ, 1, n, steps);
+        struct heat_state *ref = heat_run(&c);
+        double *want = heat_copy(ref);
+        for (size_t d = 0; d < sizeof depth / sizeof depth[0]; d++)
+            for (int t = 0; t <= 3; t++) { /* t = 0: seq */
+                omp_set_num_threads(t ? t : 1);
+                struct run_ctx ct = heat_ctx(t ? MODE_OMP : MODE_SEQ, t ? t : 1, n, steps);
+                ct.variant = HEAT_TEMPORAL;
+                struct heat_state *s = heat_run_tiles(&ct, depth[d], 5, 16);
+                double *got = heat_copy(s);
+                assert_memory_equal(want, got, sizeof(double) * (size_t)(n * n));
+                assert_memory_equal(&ref->max_value, &s->max_value, sizeof(double));
+                free(got);
+                kernel_heat.teardown(s);
+            }
+        free(want);
+        kernel_heat.teardown(ref);
+    }
+}
+
+/* The shipped tile sizes too (several column tiles need n > 2 x 512). */
+static void test_heat_temporal_default_tiles(void **unused)
+{
+    (void)unused;
+    struct run_ctx c = heat_ctx(MODE_SEQ, 1, 1100, 11);
+    struct heat_state *ref = heat_run(&c);
+    double *want = heat_copy(ref);
+    for (int t = 0; t <= 2; t++) {
+        omp_set_num_threads(t ? t : 1);
+        struct run_ctx ct = heat_ctx(t ? MODE_OMP : MODE_SEQ, t ? t : 1, 1100, 11);
+        ct.variant = HEAT_TEMPORAL;
+        struct heat_state *s = heat_run(&ct);
+        assert_int_equal(s->tb_steps, HEAT_TB_STEPS);
+        double *got = heat_copy(s);
+        assert_memory_equal(want, got, sizeof(double) * 1100 * 1100);
+        free(got);
+        kernel_heat.teardown(s);
+    }
+    free(want);
+    kernel_heat.teardown(ref);
 }
 
 int main(void)
@@ -189,6 +262,8 @@ int main(void)
         cmocka_unit_test(test_heat_repetitions_give_the_same_bits),
         cmocka_unit_test(test_heat_omp_bitwise_equals_seq),
         cmocka_unit_test(test_heat_output_describes_the_interior),
+        cmocka_unit_test(test_heat_temporal_bitwise_equals_explicit),
+        cmocka_unit_test(test_heat_temporal_default_tiles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
