@@ -14,11 +14,13 @@ load helpers
 ROOT="$BATS_TEST_DIRNAME/../.."
 
 # make BUILD=DIR CFLAGS=FLAGS, quietly, as its own make (not the caller's
-# jobserver).  Objects are reused between test runs.
+# jobserver), with `make cross`'s conventions (gcc, no sanitizer).  Objects
+# are reused between test runs.
 build_variant() {
+    local log="$BATS_FILE_TMPDIR/make-$1.log"
     (unset MAKEFLAGS MFLAGS MAKELEVEL
-     make -C "$ROOT" -j2 --no-print-directory BUILD="$1" CFLAGS="$2" all) \
-        >"$BATS_FILE_TMPDIR/make-$1.log" 2>&1
+     make -C "$ROOT" -j2 --no-print-directory BUILD="$1" CC=gcc CFLAGS="$2" SANITIZE= \
+         LDFLAGS= all) >"$log" 2>&1 || { tail -n 30 "$log"; return 1; }
 }
 
 setup_file() {
@@ -29,8 +31,12 @@ setup_file() {
         build_variant build-avx2 "-O3 -march=x86-64-v3 -g"
         export AVX2="$ROOT/build-avx2/parity"
     fi
-    build_variant build-x86 "-O1 -march=x86-64"
-    export X86="$ROOT/build-x86/parity"
+    # the baseline build `make cross` makes (PARITY_X86), else the same here
+    if [ -n "${PARITY_X86:-}" ] && [ -x "$PARITY_X86" ]; then export X86=$PARITY_X86
+    else
+        build_variant build-x86 "-O1 -march=x86-64 -g"
+        export X86="$ROOT/build-x86/parity"
+    fi
 }
 
 # The run's /result/digest.
