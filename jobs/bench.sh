@@ -173,7 +173,7 @@ fi
 # serves every line that needs it (the all-cores repro run is an efficiency
 # point and the repro side of the reduce cost).
 
-declare -A planned=() file=() med=() gbs=() gfl=() run_env=()
+declare -A planned=() file=() med=() gbs=() gfl=() run_env=() run_sub=()
 runs=()
 add_run() { # ID KERNEL SIZE MODE RANKS THREADS REDUCE [ARGS...]
     [ -n "${planned[$1]:-}" ] && return 0
@@ -234,6 +234,9 @@ if have matmul && [ "$blas_ok" -eq 1 ]; then
             add_run "$id" matmul "$size" "$m" "$p" "$t" repro --n "$mm_n" --variant "${v%def}"
             if [ "$v" = blas ] && [ -n "$blas_core" ]; then run_env[$id]="OPENBLAS_CORETYPE=$blas_core"; fi
             if [ "$v" = blasdef ] && [ -n "$blas_other_env" ]; then run_env[$id]=$blas_other_env; fi
+            # Another core type sums in another order: its runs are verified
+            # apart (against blocked's seq run), in their own folder.
+            [ "$v" = blasdef ] && [ -n "$blas_core" ] && run_sub[$id]=openblas-other
         done
     done
 fi
@@ -325,6 +328,7 @@ for run in "${runs[@]}"; do
     id=${f[0]} k=${f[1]} s=${f[2]} mode=${f[3]} p=${f[4]} t=${f[5]} r=${f[6]}
     i=$((i + 1))
     dir=$(run_dir "$camp" "$r" 1)
+    [ -n "${run_sub[$id]:-}" ] && dir=$camp/${run_sub[$id]}
     mkdir -p "$dir"
     plan_args="${f[*]:7}"
     plan_launch "$k" "$s" "$mode" "$p" "$t" "$r" "$dir"
@@ -712,20 +716,36 @@ done
 # ---- verify (and report) the folder ---------------------------------------------
 
 status=0
-vrc=0
+vrc=0 vline2=""
 # the bench's own runs (the cross-build folders are judged above)
-if [ ${#file[@]} -gt 0 ]; then
-    "$PARITY" verify "${file[@]}" >"$camp/verify.txt" 2>&1 || vrc=$?
+main_files=() other_files=()
+for id in "${!file[@]}"; do
+    if [ -n "${run_sub[$id]:-}" ]; then other_files+=("${file[$id]}"); else main_files+=("${file[$id]}"); fi
+done
+if [ ${#main_files[@]} -gt 0 ]; then
+    "$PARITY" verify "${main_files[@]}" >"$camp/verify.txt" 2>&1 || vrc=$?
 else
     echo "verify: no result files" >"$camp/verify.txt"
     vrc=1
 fi
-vline=$(grep '^verify:' "$camp/verify.txt" | tail -1 || true)
+# the second OpenBLAS (openblas-other/): against blocked's seq run, alone
+ref_id=$(mm_id seq blocked)
+if [ ${#other_files[@]} -gt 0 ] && ok "$ref_id"; then
+    {
+        echo
+        echo "openblas-other/ ($blas_other), with blocked's seq run as the reference:"
+        "$PARITY" verify "${file[$ref_id]}" "${other_files[@]}" 2>&1 || echo "verify exit $?"
+    } >>"$camp/verify.txt"
+    if grep -q '^verify exit' "$camp/verify.txt"; then vrc=1; fi
+    vline2=$(grep '^verify:' "$camp/verify.txt" | tail -1 || true)
+fi
+vline=$(grep -m1 '^verify:' "$camp/verify.txt" || true)
 {
     echo
     echo "## Results"
     echo
     echo "- every run's result file is in this folder (\`--reduce fast\` runs in reduce-fast/, the cross-build check's in cross/); \`parity verify\` on the bench's runs: ${vline:-failed, see verify.txt} (exit $vrc; verify.txt)"
+    if [ -n "${vline2:-}" ]; then echo "- the second OpenBLAS's runs (openblas-other/, $blas_other) verified apart, against blocked's seq run: $vline2"; fi
     if [ "$failed" -gt 0 ]; then echo "- $failed run(s) FAILED (their output is in bench.log); their lines say SKIP"; fi
 } >>"$md"
 [ "$vrc" -eq 0 ] || status=1

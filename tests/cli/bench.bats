@@ -81,9 +81,14 @@ table_rows() { grep '^| ' "$1" | grep -v '^| what |'; }
 
 @test "the folder holds every run's result file and verify passes on it" {
     total=$(quick_output | sed -n 's/^bench: .*: \([0-9]*\) runs on .*/\1/p')
-    [ "$(find "$OUT" -path "$OUT/cross" -prune -o -name '*.h5' -print | wc -l)" -eq "$total" ]
+    # the cross-build check's runs are in cross/, judged apart
+    mapfile -t files < <(find "$OUT" -path "$OUT/cross" -prune -o -name '*.h5' -print)
+    [ "${#files[@]}" -eq "$total" ]
     [ -z "$(find "$OUT" -name '*.tmp')" ]
-    run parity verify "$OUT"
+    # a second OpenBLAS core type sums in another order: its runs are in
+    # openblas-other/, verified against blocked's seq run
+    mapfile -t main < <(printf '%s\n' "${files[@]}" | grep -v "^$OUT/openblas-other/")
+    run parity verify "${main[@]}"
     echo "$output"
     [ "$status" -eq 0 ]
     grep -q '^- every run.*`parity verify` on the bench.s runs: verify: .* 0 MISMATCH' "$OUT/bench.md"
