@@ -4,16 +4,27 @@
 # PASS or MISS (with the gap), into FOLDER/bench.md, next to the result file
 # of every run it made (so `parity verify` and `parity report` work on it):
 #   memory-bound (heat, cg)      GB/s vs the STREAM triad's, 1 thread and all
-#                                cores (heat out of cache, n = 4096; cg small)
-#                                                               target >= 0.8
-#   matmul blocked vs OpenBLAS   GFLOP/s at n = 2048, 1 thread and all cores
-#                                                               target >= 0.5
+#                                cores (heat out of cache, n = 4096, 64 steps;
+#                                cg small)                      target >= 0.8
+#   heat --variant temporal      GB/s (counted as heat counts) vs triad's,
+#                                1 thread, where parity has it  target >= 1.0
+#   matmul blocked vs the best OpenBLAS on the machine: GFLOP/s at n = 2048,
+#                                seq, omp and mpi on all cores  target >= 0.9
+#                                (OPENBLAS_CORETYPE from the CPU's ISA:
+#                                SkylakeX with AVX-512, Haswell with AVX2; the
+#                                library as installed is measured too)
 #   compute-bound (pi, ep, nbody, mandelbrot, matmul), small:
 #                                OpenMP efficiency, all cores   target >= 0.9
 #                                MPI efficiency, all cores      target >= 0.85
 #   iowait, 16 threads           speedup over seq               target >= 14
-#   --reduce repro vs fast       time cost, all cores (pi, ep, nbody, cg)
-#                                                               target <= 5 %
+#   --reduce repro vs fast       time cost, 1 thread and all cores (pi, ep,
+#                                nbody, cg, triad)              target <= 3 %
+#   OpenMP with 1 thread vs seq  time ratio per kernel and reduce setting
+#                                                       target 1.0 +- 0.05
+#   cross-build bits             every kernel, tiny, repro, run by each other
+#                                build found (build-x86, build-clang from
+#                                `make cross`; build-avx2): `parity verify`
+#                                against this build           target bitwise
 # Kernels this parity does not have (`parity list --names`) are skipped, and
 # their lines say so.  Every figure is the median repetition of a run
 # (/timing/median_seconds, /metrics/gbytes_per_s, /metrics/gflops).
@@ -44,7 +55,11 @@ options:
   --skip LIST      kernels to leave out (spaces or commas); their lines say SKIP
   -h, --help       this text
 
-environment: PARITY (the parity binary; default build/parity, then PATH)
+environment: PARITY (the parity binary; default build/parity, then PATH);
+  OPENBLAS_CORETYPE, when set, is used for the blas runs instead of the one
+  chosen from the CPU's ISA; PARITY_X86, PARITY_CLANG (other builds for the
+  cross-build check; default build-x86/parity, build-clang/parity and
+  build-avx2/parity next to the default build)
 EOF
 }
 
@@ -79,14 +94,18 @@ size=small mm_n=2048 io_threads=16
 MEM_KERNELS="heat cg"
 # Memory-bound kernels run where their arrays are far larger than the last
 # cache level, as STREAM asks of triad (>= 4x): heat at n = 4096 (2 grids of
-# 128 MiB; small's 2 x 32 MiB would half fit a 32 MiB L3), with fewer steps
-# for about 1 s.  cg stays at small (its 13 MiB fit in L3): a solve whose 5
-# vectors are out of cache (n = 2048) takes ~30 s a repetition here; its
-# line says the run is cache-resident.
-declare -A MEM_ARGS=([heat]="--n 4096 --steps 60" [cg]="")
-if [ "$quick" -eq 1 ]; then MEM_ARGS=([heat]="" [cg]=""); fi
+# 128 MiB; small's 2 x 32 MiB would half fit a 32 MiB L3), 64 steps (issue 8's
+# figure for the temporal variant; about 1 s).  cg stays at small (its 13 MiB
+# fit in L3): a solve whose 5 vectors are out of cache (n = 2048) takes ~30 s
+# a repetition here; its line says the run is cache-resident.  triad's arrays
+# are 256 MiB at small: keep the digest only.
+declare -A KARGS=([triad]="--store digest" [heat]="--n 4096 --steps 64")
+if [ "$quick" -eq 1 ]; then KARGS=([triad]="--store digest"); fi
 EFF_KERNELS="pi ep nbody mandelbrot matmul"
-REDUCE_KERNELS="pi ep nbody cg"
+REDUCE_KERNELS="pi ep nbody cg triad"
+# omp with 1 thread must run seq's loop: every kernel, both reduce settings
+# where the kernel has a reduction (the others: repro, fast would be the same)
+OMP1_KERNELS="triad heat cg pi ep nbody mandelbrot matmul"
 stamp=$(date +%Y%m%dT%H%M%S)
 camp=${outdir:-$results/bench-$stamp}
 if compgen -G "$camp/*.h5" >/dev/null || compgen -G "$camp/*/*.h5" >/dev/null; then
@@ -100,6 +119,43 @@ why_absent() {
     if [[ "$known" != *" $1 "* ]]; then echo "$1 is not in this parity (parity list --names)"
     else echo "$1 left out (--skip)"; fi
 }
+# The variants `parity list` shows for a kernel, one a line.
+variants_of() {
+    "$PARITY" list | awk -v k="$1" '
+        $1 == k && $2 == "—" { in_k = 1; next }
+        in_k && /^[^ ]/ { exit }
+        in_k && /^  variants/ { in_v = 1; next }
+        in_k && in_v && /^    [^ ]/ { print $1; next }
+        in_v && /^  [^ ]/ { in_v = 0 }'
+}
+have_temporal=0
+if have heat && variants_of heat | grep -qx temporal; then have_temporal=1; fi
+
+# The CPU's vector ISA decides the FMA peak and the OpenBLAS kernels to ask
+# for: OpenBLAS 0.3.21 does not recognise Zen 5 and falls back to its AVX2
+# (Haswell) kernels; its SkylakeX kernels run on any AVX-512F CPU.
+# Peak per core per cycle (assumed): 2 FMA pipes x vector doubles x 2 flop:
+# 32 with AVX-512 on full-width 512-bit units (Zen 5, Intel server cores),
+# 16 with AVX2+FMA; a half-width AVX-512 part (Zen 4) also peaks at 16.
+cpu_flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
+if [[ " $cpu_flags " == *" avx512f "* ]]; then
+    cpu_isa=AVX-512 blas_core=SkylakeX flop_cycle=32
+elif [[ " $cpu_flags " == *" avx2 "* && " $cpu_flags " == *" fma "* ]]; then
+    cpu_isa=AVX2 blas_core=Haswell flop_cycle=16
+else
+    cpu_isa="SSE2 (no AVX2+FMA)" blas_core="" flop_cycle=4
+fi
+# The second OpenBLAS measured: the caller's OPENBLAS_CORETYPE when it names
+# another core, else the library's own detection; the faster one counts.
+if [ -n "${OPENBLAS_CORETYPE:-}" ] && [ "$OPENBLAS_CORETYPE" != "$blas_core" ]; then
+    blas_other="OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE (the caller's environment)"
+    blas_other_env=""
+else
+    blas_other="as installed (its own core detection)"
+    blas_other_env="-u OPENBLAS_CORETYPE"
+fi
+# What this build's matmul micro-kernel is (its variant text).
+mm_kernel=$("$PARITY" list | grep -m1 -oE '[0-9]+x[0-9]+ register tile \([a-z0-9]+' | sed 's/ (/, /' || true)
 
 # OpenBLAS is optional at build time: ask parity whether it has it.
 blas_ok=0 blas_why=""
@@ -112,11 +168,12 @@ if have matmul; then
 fi
 
 # ---- the runs ---------------------------------------------------------------
-# One line each: ID KERNEL SIZE MODE RANKS THREADS REDUCE [extra parity args].
-# The same measurement serves every line that needs it (the all-cores repro
-# run is both an efficiency point and the repro side of the reduce cost).
+# One line each: ID KERNEL SIZE MODE RANKS THREADS REDUCE [extra parity args];
+# run_env[ID]: environment for it ("-u VAR" unsets).  The same measurement
+# serves every line that needs it (the all-cores repro run is an efficiency
+# point and the repro side of the reduce cost).
 
-declare -A planned=() file=() med=() gbs=() gfl=()
+declare -A planned=() file=() med=() gbs=() gfl=() run_env=() run_sub=()
 runs=()
 add_run() { # ID KERNEL SIZE MODE RANKS THREADS REDUCE [ARGS...]
     [ -n "${planned[$1]:-}" ] && return 0
@@ -124,60 +181,111 @@ add_run() { # ID KERNEL SIZE MODE RANKS THREADS REDUCE [ARGS...]
     runs+=("$*")
 }
 id_of() { echo "$1.$2.p$3.t$4.$5${6:+.$6}"; } # KERNEL MODE P T REDUCE [TAG]
+# A kernel's standard run (its KARGS): the id, and adding it.
+kid() { id_of "$1" "$2" "$3" "$4" "$5"; } # KERNEL MODE P T REDUCE
+kadd() { # KERNEL MODE P T REDUCE
+    # shellcheck disable=SC2086
+    add_run "$(kid "$@")" "$1" "$size" "$2" "$3" "$4" "$5" ${KARGS[$1]:-}
+}
+has_reduction() { [[ " $REDUCE_KERNELS " == *" $1 "* ]]; }
 
 C=$cores
 # 1 thread and all cores (once, on a one-core machine)
 TC_LIST="1"
 if [ "$C" -gt 1 ]; then TC_LIST="1 $C"; fi
-# memory-bound, and the triad reference, at 1 thread and all cores; the
-# kernels right after triad at the same thread count, so that they see the
-# same machine (memory bandwidth is shared with whatever else runs)
-mem_id() { # KERNEL THREADS
-    local m=omp tag=""
-    [ "$2" = 1 ] && m=seq
-    [ -n "${MEM_ARGS[$1]:-}" ] && tag=mem
-    id_of "$1" "$m" 1 "$2" repro "$tag"
-}
+seq_or_omp() { if [ "$1" = 1 ]; then echo seq; else echo omp; fi; }
+mem_id() { kid "$1" "$(seq_or_omp "$2")" 1 "$2" repro; } # KERNEL THREADS
+
+# Runs that are compared are planned next to each other, so that they see
+# the same machine (bandwidth and cores are shared with whatever else runs).
+# memory-bound, and the triad reference, at 1 thread and all cores
 if have triad; then
     for tc in $TC_LIST; do
         for k in triad $MEM_KERNELS; do
-            have "$k" || continue
-            m=omp
-            [ "$tc" = 1 ] && m=seq
-            # triad's arrays are 256 MiB at small: keep the digest only
-            args=${MEM_ARGS[$k]:-}
-            [ "$k" = triad ] && args="--store digest"
+            have "$k" && kadd "$k" "$(seq_or_omp "$tc")" 1 "$tc" repro
+        done
+        if [ "$tc" = 1 ] && [ "$have_temporal" -eq 1 ]; then
             # shellcheck disable=SC2086
-            add_run "$(mem_id "$k" "$tc")" "$k" "$size" "$m" 1 "$tc" repro $args
+            add_run "$(id_of heat seq 1 1 repro temporal)" heat "$size" seq 1 1 repro \
+                ${KARGS[heat]:-} --variant temporal
+        fi
+    done
+fi
+# matmul blocked vs OpenBLAS at n = mm_n: seq, omp and mpi on all cores;
+# blas with the core type for this ISA ("blas") and as installed ("blasdef")
+mm_blas_tags="blasdef"
+[ -n "$blas_core" ] && mm_blas_tags="blas blasdef"
+mm_modes="seq"
+[ "$C" -gt 1 ] && mm_modes="seq omp mpi"
+mm_id() { # MODE TAG
+    case $1 in
+        seq) id_of matmul seq 1 1 repro "$2$mm_n" ;;
+        omp) id_of matmul omp 1 "$C" repro "$2$mm_n" ;;
+        mpi) id_of matmul mpi "$C" 1 repro "$2$mm_n" ;;
+    esac
+}
+if have matmul && [ "$blas_ok" -eq 1 ]; then
+    for m in $mm_modes; do
+        p=1 t=1
+        [ "$m" = omp ] && t=$C
+        [ "$m" = mpi ] && p=$C
+        for v in blocked $mm_blas_tags; do
+            id=$(mm_id "$m" "$v")
+            add_run "$id" matmul "$size" "$m" "$p" "$t" repro --n "$mm_n" --variant "${v%def}"
+            if [ "$v" = blas ] && [ -n "$blas_core" ]; then run_env[$id]="OPENBLAS_CORETYPE=$blas_core"; fi
+            if [ "$v" = blasdef ] && [ -n "$blas_other_env" ]; then run_env[$id]=$blas_other_env; fi
+            # Another core type sums in another order: its runs are verified
+            # apart (against blocked's seq run), in their own folder.
+            [ "$v" = blasdef ] && [ -n "$blas_core" ] && run_sub[$id]=openblas-other
         done
     done
 fi
-# matmul blocked vs OpenBLAS at n = mm_n
-if have matmul && [ "$blas_ok" -eq 1 ]; then
-    for v in blocked blas; do
-        add_run "$(id_of matmul seq 1 1 repro "$v$mm_n")" matmul "$size" seq 1 1 repro --n "$mm_n" --variant "$v"
-        add_run "$(id_of matmul omp 1 "$C" repro "$v$mm_n")" matmul "$size" omp 1 "$C" repro --n "$mm_n" --variant "$v"
+# omp with 1 thread vs seq, per reduce setting; then the reduce cost, 1 thread
+# and all cores, repro next to fast
+for k in $OMP1_KERNELS; do
+    have "$k" || continue
+    rlist=repro
+    has_reduction "$k" && rlist="repro fast"
+    for r in $rlist; do
+        if [ "$k" = matmul ]; then
+            # at the blas comparison's size (small's n = 2880 takes 4x as long)
+            add_run "$(id_of matmul seq 1 1 "$r" "blocked$mm_n")" matmul "$size" seq 1 1 "$r" --n "$mm_n" --variant blocked
+            add_run "$(id_of matmul omp 1 1 "$r" "blocked$mm_n")" matmul "$size" omp 1 1 "$r" --n "$mm_n" --variant blocked
+        else
+            kadd "$k" seq 1 1 "$r"
+            kadd "$k" omp 1 1 "$r"
+        fi
     done
-fi
+    if has_reduction "$k" && [ "$C" -gt 1 ]; then
+        kadd "$k" omp 1 "$C" repro
+        kadd "$k" omp 1 "$C" fast
+    fi
+done
 # compute-bound: seq, OpenMP and MPI on all cores
 for k in $EFF_KERNELS; do
     have "$k" || continue
-    add_run "$(id_of "$k" seq 1 1 repro)" "$k" "$size" seq 1 1 repro
-    add_run "$(id_of "$k" omp 1 "$C" repro)" "$k" "$size" omp 1 "$C" repro
-    add_run "$(id_of "$k" mpi "$C" 1 repro)" "$k" "$size" mpi "$C" 1 repro
+    kadd "$k" seq 1 1 repro
+    kadd "$k" omp 1 "$C" repro
+    kadd "$k" mpi "$C" 1 repro
 done
 # concurrency
 if have iowait; then
     add_run "$(id_of iowait seq 1 1 repro)" iowait "$size" seq 1 1 repro
     add_run "$(id_of iowait omp 1 "$io_threads" repro)" iowait "$size" omp 1 "$io_threads" repro
 fi
-# repro vs fast on all cores
-for k in $REDUCE_KERNELS; do
-    have "$k" || continue
-    add_run "$(id_of "$k" omp 1 "$C" repro)" "$k" "$size" omp 1 "$C" repro
-    add_run "$(id_of "$k" omp 1 "$C" fast)" "$k" "$size" omp 1 "$C" fast
-done
 total=${#runs[@]}
+
+# The other builds for the cross-build check: NAME=BINARY, those that exist.
+root=$(cd "$here/.." && pwd)
+cross_builds=()
+for pair in "build-x86=${PARITY_X86:-$root/build-x86/parity}" \
+            "build-clang=${PARITY_CLANG:-$root/build-clang/parity}" \
+            "build-avx2=$root/build-avx2/parity"; do
+    bin=${pair#*=}
+    if [ -x "$bin" ] && [ "$(cd "$(dirname "$bin")" && pwd)" != "$(cd "$(dirname "$PARITY")" && pwd)" ]; then
+        cross_builds+=("$pair")
+    fi
+done
 
 # ---- running them -------------------------------------------------------------
 
@@ -220,10 +328,16 @@ for run in "${runs[@]}"; do
     id=${f[0]} k=${f[1]} s=${f[2]} mode=${f[3]} p=${f[4]} t=${f[5]} r=${f[6]}
     i=$((i + 1))
     dir=$(run_dir "$camp" "$r" 1)
+    [ -n "${run_sub[$id]:-}" ] && dir=$camp/${run_sub[$id]}
     mkdir -p "$dir"
     plan_args="${f[*]:7}"
     plan_launch "$k" "$s" "$mode" "$p" "$t" "$r" "$dir"
     label="$(run_label "$k" "$s" "$mode" "$p" "$t" "$r" 1)${plan_args:+ $plan_args}"
+    if [ -n "${run_env[$id]:-}" ]; then
+        # shellcheck disable=SC2206
+        cmd=(env ${run_env[$id]} "${cmd[@]}")
+        label+=" (env ${run_env[$id]})"
+    fi
     before=$(compgen -G "$dir/*.h5" | sort || true)
     l=$(load1)
     loads+=("$l")
@@ -247,6 +361,34 @@ for run in "${runs[@]}"; do
         printf '%s ✗ FAILED (exit %s, see %s)\n' "$(plan_seconds "$dt")" "$rc" "$log"
     fi
 done
+
+# The cross-build check: every kernel at tiny, seq repro, by this build and
+# by each other one, into cross/NAME/ (this build's files sort first there:
+# 0-default/, so they are the references); verified per folder below.
+xfolder() { echo "$camp/cross/$1"; }
+declare -A cross_bad=() cross_n=() cross_fail=()
+if [ ${#cross_builds[@]} -gt 0 ]; then
+    xk=""
+    for k in $known; do have "$k" && xk+=" $k"; done
+    echo "bench: cross-build check: every kernel (tiny, repro) with this build and with ${#cross_builds[@]} other(s): ${cross_builds[*]%%=*}"
+    for k in $xk; do
+        for pair in "0-default=$PARITY" "${cross_builds[@]}"; do
+            name=${pair%%=*} bin=${pair#*=}
+            for x in "${cross_builds[@]}"; do
+                xname=${x%%=*}
+                # this build's run goes into every folder; another's into its own
+                [ "$name" = 0-default ] || [ "$name" = "$xname" ] || continue
+                d="$(xfolder "$xname")/$name"
+                mkdir -p "$d"
+                echo "=== cross $xname: $name $k tiny: $bin" >>"$log"
+                if ! "$bin" run "$k" --size tiny --reps 1 --warmup 0 --quiet --outdir "$d" \
+                     >>"$log" 2>&1 </dev/null; then
+                    cross_fail[$xname]+=" $k($name)"
+                fi
+            done
+        done
+    done
+fi
 trap - INT TERM
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: $total run(s) in $(plan_seconds "$(awk -v a="$t_all" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')"), $failed failed; load average after: $load_after"
@@ -323,6 +465,8 @@ working_set() { # KERNEL FILE
     echo "- command: \`jobs/bench.sh$([ "$quick" -eq 1 ] && echo " --quick") --reps $reps\`; size \`$size\`; $reps timed repetitions after 1 warm-up per run; every figure is a run's median repetition"
     echo "- load average (1, 5, 15 min) before: $load_before; after: $load_after; 1-min load at the start of each run: min $(printf '%s\n' "${loads[@]:-0}" | sort -g | head -1), max $(printf '%s\n' "${loads[@]:-0}" | sort -g | tail -1) (the runs share the machine with whatever else ran)"
     echo "- OpenMP runs: OMP_PLACES=cores OMP_PROC_BIND=close; MPI runs: mpirun -np $cores --bind-to core; all cores = $cores"
+    echo "- vector ISA of the CPU: $cpu_isa (FMA peak assumed: $flop_cycle flop/cycle per core); this build's matmul micro-kernel: ${mm_kernel:-unknown}; OpenBLAS for the blas runs: ${blas_core:+OPENBLAS_CORETYPE=$blas_core (chosen from the ISA) and }$blas_other"
+    echo "- timings on a shared machine are noisy: a ratio near its target can flip between PASS and MISS from one bench run to the next; the load averages above say how busy the machine was"
     if [ "$quick" -eq 1 ]; then echo "- **--quick: tiny sizes, a smoke test: the figures below mean nothing**"; fi
     echo "- verdicts: PASS meets the target, MISS does not (the gap says by how much), SKIP not measured (why)"
     echo
@@ -360,32 +504,64 @@ for k in $MEM_KERNELS; do
         at_least "$what" "$v" 0.8 "$v ($(g3 "${gbs[$a]}") / $(g3 "${gbs[$b]}") GB/s)"
     done
 done
+# heat --variant temporal: several steps per pass through memory, its rate
+# counted as heat's (16 B per point per step), so it can pass triad's
+what="heat --variant temporal / triad GB/s, 1 thread"
+if ! have heat; then skip_row "$what" "≥ 1.0" "$(why_absent heat)"
+elif [ "$have_temporal" -ne 1 ]; then skip_row "$what" "≥ 1.0" "n/a: not built (this parity's heat has no temporal variant)"
+elif ! have triad; then skip_row "$what" "≥ 1.0" "$(why_absent triad)"
+else
+    a=$(id_of heat seq 1 1 repro temporal) b=$(mem_id triad 1)
+    if ! ok "$a" || ! ok "$b"; then skip_row "$what" "≥ 1.0" "$(fail_why)"
+    else
+        v=$(calc "${gbs[$a]} / ${gbs[$b]}")
+        at_least "$what $(working_set heat "${file[$a]}")" "$v" 1.0 "$v ($(g3 "${gbs[$a]}") / $(g3 "${gbs[$b]}") GB/s)"
+    fi
+fi
 
 # -- matmul vs OpenBLAS
 {
     echo
-    echo "## matmul blocked vs OpenBLAS dgemm, n = $mm_n"
+    echo "## matmul blocked vs the best OpenBLAS dgemm, n = $mm_n"
+    echo
+    echo "OpenBLAS runs ${blas_core:+with OPENBLAS_CORETYPE=$blas_core (chosen from the ISA of the CPU, $cpu_isa) and }$blas_other; the faster is the reference.  One BLAS thread per row block, as blocked (the omp and mpi modes split rows)."
     echo
     echo "| what | measured | target | verdict | gap |"
     echo "|---|---|---|---|---|"
 } >>"$md"
 mm_note=""
-for tc in $TC_LIST; do
-    [ "$tc" = 1 ] && m=seq || m=omp
-    what="matmul blocked GFLOP/s / blas GFLOP/s, $(threads_word "$tc")"
-    if ! have matmul; then skip_row "$what" "≥ 0.5" "$(why_absent matmul)"; continue; fi
-    if [ "$blas_ok" -ne 1 ]; then skip_row "$what" "≥ 0.5" "$blas_why"; continue; fi
-    a=$(id_of matmul "$m" 1 "$tc" repro "blocked$mm_n") b=$(id_of matmul "$m" 1 "$tc" repro "blas$mm_n")
-    if ! ok "$a" || ! ok "$b"; then skip_row "$what" "≥ 0.5" "$(fail_why)"; continue; fi
-    v=$(calc "${gfl[$a]} / ${gfl[$b]}")
-    at_least "$what" "$v" 0.5 "$v ($(g3 "${gfl[$a]}") / $(g3 "${gfl[$b]}") GFLOP/s)"
-    mm_note+="; $(threads_word "$tc"): blocked $(calc "${gfl[$a]} / 16 / $tc") GHz, blas $(calc "${gfl[$b]} / 16 / $tc") GHz"
+for m in $mm_modes; do
+    case $m in
+        seq) where="seq, 1 thread" nc=1 ;;
+        omp) where="omp, $C threads" nc=$C ;;
+        mpi) where="mpi, $C ranks" nc=$C ;;
+    esac
+    what="matmul blocked / best blas GFLOP/s, $where"
+    if ! have matmul; then skip_row "$what" "≥ 0.9" "$(why_absent matmul)"; continue; fi
+    if [ "$blas_ok" -ne 1 ]; then skip_row "$what" "≥ 0.9" "$blas_why"; continue; fi
+    a=$(mm_id "$m" blocked) best="" bestv=0 which="" others=""
+    for v in $mm_blas_tags; do
+        b=$(mm_id "$m" "$v")
+        ok "$b" || continue
+        label=$blas_core
+        [ "$v" = blasdef ] && label=${OPENBLAS_CORETYPE:-as installed}
+        [ "$v" = blasdef ] && [ -n "$blas_other_env" ] && label="as installed"
+        others+="${others:+, }$label $(g3 "${gfl[$b]}")"
+        if awk -v x="${gfl[$b]}" -v y="$bestv" 'BEGIN { exit !(x > y) }'; then
+            best=$b bestv=${gfl[$b]} which=$label
+        fi
+    done
+    if ! ok "$a" || [ -z "$best" ]; then skip_row "$what" "≥ 0.9" "$(fail_why)"; continue; fi
+    v=$(calc "${gfl[$a]} / $bestv")
+    at_least "$what" "$v" 0.9 "$v ($(g3 "${gfl[$a]}") / $(g3 "$bestv") GFLOP/s, best = $which; blas: $others)"
+    mm_note+="; $where: blocked $(calc "${gfl[$a]} / $flop_cycle / $nc") GHz, best blas $(calc "$bestv / $flop_cycle / $nc") GHz"
 done
 if [ -n "$mm_note" ]; then
     mhz=$(awk -F': ' '/^cpu MHz/ { printf "%.0f", $2; exit }' /proc/cpuinfo)
     {
         echo
-        echo "- what limits both: FMA issue.  A core retires at most 16 flop/cycle with AVX2 (2 fma units × 4 doubles × 2 flop); the clock at which each rate would be that peak, per core${mm_note}.  /proc/cpuinfo says ${mhz:-?} MHz (nominal; cores boost above it).  Memory is no limit: O(n²) traffic against O(n³) flops, and both pack panels that stay in L1/L2."
+        echo "- what limits both: FMA issue.  Assumed peak: $flop_cycle flop/cycle per core ($cpu_isa: 2 fma pipes × $((flop_cycle / 4)) doubles × 2 flop).  The clock at which each rate would be that peak, per core${mm_note}.  /proc/cpuinfo says ${mhz:-?} MHz (nominal; cores boost above it).  Memory is no limit: O(n²) traffic against O(n³) flops, and both pack panels that stay in L1/L2."
+        echo "- the bits: blocked computes every element as one fma chain in increasing k whatever the micro-kernel (${mm_kernel:-?} here), so it is bitwise equal across seq/omp/mpi and across AVX-512, AVX2 and portable builds; blas is judged within tolerance."
     } >>"$md"
 fi
 
@@ -434,36 +610,142 @@ else
     fi
 fi
 
-# -- repro vs fast
+# -- repro vs fast, 1 thread and all cores
 {
     echo
-    echo "## Cost of --reduce repro over --reduce fast, OpenMP, $C threads"
+    echo "## Cost of --reduce repro over --reduce fast"
     echo
-    echo "cost = T(repro) / T(fast) − 1, median repetitions, size $size"
+    echo "cost = T(repro) / T(fast) − 1, median repetitions, size $size (heat: n = 4096); 1 thread = seq"
     echo
     echo "| what | measured | target | verdict | gap |"
     echo "|---|---|---|---|---|"
 } >>"$md"
 for k in $REDUCE_KERNELS; do
-    what="$k repro cost, omp $C threads"
-    if ! have "$k"; then skip_row "$what" "≤ 5 %" "$(why_absent "$k")"; continue; fi
-    a=$(id_of "$k" omp 1 "$C" repro) b=$(id_of "$k" omp 1 "$C" fast)
-    if ! ok "$a" || ! ok "$b"; then skip_row "$what" "≤ 5 %" "$(fail_why)"; continue; fi
-    v=$(calc "100 * (${med[$a]} / ${med[$b]} - 1)")
-    at_most_pct "$what" "$v" 5 "$v % ($(g3 "${med[$a]}") s vs $(g3 "${med[$b]}") s)"
+    for tc in $TC_LIST; do
+        m=$(seq_or_omp "$tc")
+        what="$k repro cost, $m $(threads_word "$tc")"
+        if ! have "$k"; then skip_row "$what" "≤ 3 %" "$(why_absent "$k")"; continue; fi
+        a=$(kid "$k" "$m" 1 "$tc" repro) b=$(kid "$k" "$m" 1 "$tc" fast)
+        if ! ok "$a" || ! ok "$b"; then skip_row "$what" "≤ 3 %" "$(fail_why)"; continue; fi
+        v=$(calc "100 * (${med[$a]} / ${med[$b]} - 1)")
+        at_most_pct "$what" "$v" 3 "$v % ($(g3 "${med[$a]}") s vs $(g3 "${med[$b]}") s)"
+    done
+done
+
+# -- omp with 1 thread vs seq
+{
+    echo
+    echo "## OpenMP with 1 thread vs seq: the same loop"
+    echo
+    echo "ratio = T(omp, 1 thread) / T(seq), median repetitions, size $size (heat: n = 4096; matmul: n = $mm_n); fast only where the kernel has a reduction"
+    echo
+    echo "| what | measured | target | verdict | gap |"
+    echo "|---|---|---|---|---|"
+} >>"$md"
+for k in $OMP1_KERNELS; do
+    rlist=repro
+    has_reduction "$k" && rlist="repro fast"
+    for r in $rlist; do
+        what="$k omp 1 thread / seq, $r"
+        if ! have "$k"; then skip_row "$what" "1.0 ± 0.05" "$(why_absent "$k")"; continue; fi
+        if [ "$k" = matmul ]; then
+            a=$(id_of matmul omp 1 1 "$r" "blocked$mm_n") b=$(id_of matmul seq 1 1 "$r" "blocked$mm_n")
+        else
+            a=$(kid "$k" omp 1 1 "$r") b=$(kid "$k" seq 1 1 "$r")
+        fi
+        if ! ok "$a" || ! ok "$b"; then skip_row "$what" "1.0 ± 0.05" "$(fail_why)"; continue; fi
+        v=$(calc "${med[$a]} / ${med[$b]}")
+        shown="$v ($(g3 "${med[$a]}") s vs $(g3 "${med[$b]}") s)"
+        if awk -v v="$v" 'BEGIN { exit !(v >= 0.95 && v <= 1.05) }'; then
+            row "$what" "$shown" "1.0 ± 0.05" PASS ""
+        elif awk -v v="$v" 'BEGIN { exit !(v > 1) }'; then
+            row "$what" "$shown" "1.0 ± 0.05" MISS "omp 1 thread $(calc "100 * ($v - 1)") % slower than seq"
+        else
+            row "$what" "$shown" "1.0 ± 0.05" MISS "omp 1 thread $(calc "100 * (1 - $v)") % faster than seq"
+        fi
+    done
+done
+
+# -- the cross-build check
+{
+    echo
+    echo "## Bitwise across builds"
+    echo
+    echo "every kernel at tiny, seq, --reduce repro, by this build ($PARITY) and by each other build; \`parity verify\` on cross/NAME/ (this build's runs are the references there)"
+    echo
+    echo "| what | measured | target | verdict | gap |"
+    echo "|---|---|---|---|---|"
+} >>"$md"
+# A build's compiler and optimisation/ISA flags, from one of its result files.
+build_flags() { # FOLDER
+    local f
+    f=$(compgen -G "$1/*.h5" | head -1) || true
+    [ -n "$f" ] || { echo "?"; return; }
+    echo "$(h5attr "$f" /compiler | cut -d' ' -f1-3) $(h5attr "$f" /cflags | grep -oE -- '(^| )-(O[0-9s]|march=[^ ]+)' | xargs)"
+}
+for want in build-x86 build-clang build-avx2; do
+    found=""
+    for pair in "${cross_builds[@]}"; do [ "${pair%%=*}" = "$want" ] && found=${pair#*=}; done
+    what="$want vs this build, every kernel, tiny, repro"
+    if [ -z "$found" ]; then
+        case $want in
+            build-avx2) ;; # only where someone built it (tests/cli/matmul_isa.bats)
+            *) skip_row "$what" bitwise "n/a: run make cross (no $want/parity)" ;;
+        esac
+        continue
+    fi
+    d=$(xfolder "$want")
+    out=$("$PARITY" verify "$d" 2>&1) || true
+    echo "$out" >"$d/verify.txt"
+    nk=$(echo "$out" | awk '/^[^ ]/ && !/^verify:/' | wc -l)
+    nbit=$(echo "$out" | grep -cE '^  seq .* bitwise' || true)
+    # kernels with a run that is neither the reference nor bitwise
+    bad=$(echo "$out" | awk '/^[^ ]/ && !/^verify:/ { k = $1 }
+        /^  (seq|omp|mpi) / && !/ reference / && !/ bitwise / { print k }' | sort -u | xargs)
+    what="$want ($(build_flags "$d/$want")) vs this build, tiny, repro"
+    if [ -z "${cross_fail[$want]:-}" ] && [ -z "$bad" ] && [ "$nbit" -eq "$nk" ] && [ "$nk" -gt 0 ]; then
+        row "$what" "$nbit of $nk kernels bitwise" bitwise PASS ""
+    else
+        gap=""
+        [ -n "$bad" ] && gap+="not bitwise: $bad; "
+        [ -n "${cross_fail[$want]:-}" ] && gap+="failed:${cross_fail[$want]}; "
+        row "$what" "$nbit of $nk kernels bitwise" bitwise MISS "${gap}see cross/$want/verify.txt"
+    fi
 done
 
 # ---- verify (and report) the folder ---------------------------------------------
 
 status=0
-vrc=0
-"$PARITY" verify "$camp" >"$camp/verify.txt" 2>&1 || vrc=$?
-vline=$(grep '^verify:' "$camp/verify.txt" | tail -1 || true)
+vrc=0 vline2=""
+# the bench's own runs (the cross-build folders are judged above)
+main_files=() other_files=()
+for id in "${!file[@]}"; do
+    if [ -n "${run_sub[$id]:-}" ]; then other_files+=("${file[$id]}"); else main_files+=("${file[$id]}"); fi
+done
+if [ ${#main_files[@]} -gt 0 ]; then
+    "$PARITY" verify "${main_files[@]}" >"$camp/verify.txt" 2>&1 || vrc=$?
+else
+    echo "verify: no result files" >"$camp/verify.txt"
+    vrc=1
+fi
+# the second OpenBLAS (openblas-other/): against blocked's seq run, alone
+ref_id=$(mm_id seq blocked)
+if [ ${#other_files[@]} -gt 0 ] && ok "$ref_id"; then
+    {
+        echo
+        echo "openblas-other/ ($blas_other), with blocked's seq run as the reference:"
+        "$PARITY" verify "${file[$ref_id]}" "${other_files[@]}" 2>&1 || echo "verify exit $?"
+    } >>"$camp/verify.txt"
+    if grep -q '^verify exit' "$camp/verify.txt"; then vrc=1; fi
+    vline2=$(grep '^verify:' "$camp/verify.txt" | tail -1 || true)
+fi
+vline=$(grep -m1 '^verify:' "$camp/verify.txt" || true)
 {
     echo
     echo "## Results"
     echo
-    echo "- every run's result file is in this folder (\`--reduce fast\` runs in reduce-fast/); \`parity verify\` on it: ${vline:-failed, see verify.txt} (exit $vrc; verify.txt)"
+    echo "- every run's result file is in this folder (\`--reduce fast\` runs in reduce-fast/, the cross-build check's in cross/); \`parity verify\` on the bench's runs: ${vline:-failed, see verify.txt} (exit $vrc; verify.txt)"
+    if [ -n "${vline2:-}" ]; then echo "- the second OpenBLAS's runs (openblas-other/, $blas_other) verified apart, against blocked's seq run: $vline2"; fi
     if [ "$failed" -gt 0 ]; then echo "- $failed run(s) FAILED (their output is in bench.log); their lines say SKIP"; fi
 } >>"$md"
 [ "$vrc" -eq 0 ] || status=1

@@ -26,9 +26,14 @@ static const struct param_desc matmul_params[] = {
     {"n", "matrix order (C = A·B, all n x n)", {64, 2880, 5760, 11520}, 1, 46340},
 };
 
+#define MATMUL_STR_(x) #x
+#define MATMUL_STR(x) MATMUL_STR_(x)
+
 static const char *const matmul_variants[] = {"blocked", "naive", "blas", NULL};
 static const char *const matmul_variant_help[] = {
-    "cache-blocked, packed panels, 6x8 register tile (AVX2 fma)",
+    /* The micro-kernel this build chose (matmul.h): same bits whichever. */
+    "cache-blocked, packed panels, " MATMUL_STR(MATMUL_MR) "x" MATMUL_STR(MATMUL_NR)
+    " register tile (" MATMUL_ISA " fma in this build; same bits as every other)",
     "textbook i-j-k triple loop (for teaching; same bits as blocked)",
 #ifdef PARITY_HAVE_BLAS
     "OpenBLAS cblas_dgemm per row block, 1 BLAS thread each (speed reference; "

@@ -18,9 +18,21 @@
 
 #include <stdlib.h>
 
-#if defined(__AVX__) && defined(__FMA__)
+/* The micro-kernel is chosen from the target ISA at build time: AVX-512F
+ * (32 zmm registers), AVX2 + FMA (16 ymm), or portable C calling fma().  All
+ * three compute every element as the same fma chain in increasing k, so they
+ * give the same bits (tests/cli/matmul_isa.bats builds all three and compares
+ * digests).  -DMATMUL_ISA_PORTABLE forces the portable one. */
+#if defined(__AVX512F__) && !defined(MATMUL_ISA_PORTABLE)
+#include <immintrin.h>
+#define MATMUL_AVX512 1
+#define MATMUL_ISA "avx512"
+#elif defined(__AVX2__) && defined(__FMA__) && !defined(MATMUL_ISA_PORTABLE)
 #include <immintrin.h>
 #define MATMUL_AVX2 1
+#define MATMUL_ISA "avx2"
+#else
+#define MATMUL_ISA "portable"
 #endif
 
 /* The Makefile defines PARITY_HAVE_BLAS where it found OpenBLAS. */
@@ -36,14 +48,46 @@
 enum matmul_variant { MATMUL_BLOCKED, MATMUL_NAIVE, MATMUL_BLAS };
 
 /* Blocking (GotoBLAS/BLIS loop order).  An MR x NR tile of C lives in
- * registers across a k block: 6 x 8 = 12 AVX2 accumulators + 2 B vectors + 1
- * broadcast fit the 16 ymm registers.  The packed KC x NR micro-panel of B
- * (16 KiB) stays in L1 while the MC x KC block of A (240 KiB) stays in L2;
- * the KC x NC panel of B (<= 4 MiB per thread) lives in L3. */
+ * registers across a k block; the packed KC x NR micro-panel of B stays in L1
+ * while the MC x KC block of A stays in L2; the KC x NC panel of B lives in
+ * L3.  Per ISA (overridable with -D for tuning: they change the speed, never
+ * the bits):
+ *   avx512: 8 x 24 = 24 zmm accumulators + 3 B vectors + 1 broadcast of the
+ *           32 registers.  B micro-panel 256 x 24 x 8 B = 48 KiB, A block
+ *           MC x KC = 192 x 256 x 8 B = 384 KiB (Zen 5: L1D 48 KiB, L2 1 MiB).
+ *   avx2:   6 x 8 = 12 ymm accumulators + 2 B vectors + 1 broadcast of 16.
+ *   portable: 4 x 8, left to the compiler. */
+#if defined(MATMUL_AVX512)
+#define MATMUL_VW 8 /* doubles per vector */
+#ifndef MATMUL_MR
+#define MATMUL_MR 8
+#endif
+#ifndef MATMUL_NR
+#define MATMUL_NR 24
+#endif
+#ifndef MATMUL_KC
+#define MATMUL_KC 256
+#endif
+#ifndef MATMUL_MC
+#define MATMUL_MC 192
+#endif
+#elif defined(MATMUL_AVX2)
+#define MATMUL_VW 4
+#ifndef MATMUL_MR
 #define MATMUL_MR 6
+#endif
+#ifndef MATMUL_NR
 #define MATMUL_NR 8
-/* The cache blocks can be overridden (-DMATMUL_KC=...) for tuning: they
- * change the speed, never the bits. */
+#endif
+#else
+#define MATMUL_VW 1
+#ifndef MATMUL_MR
+#define MATMUL_MR 4
+#endif
+#ifndef MATMUL_NR
+#define MATMUL_NR 8
+#endif
+#endif
 #ifndef MATMUL_KC
 #define MATMUL_KC 256
 #endif
@@ -51,10 +95,12 @@ enum matmul_variant { MATMUL_BLOCKED, MATMUL_NAIVE, MATMUL_BLAS };
 #define MATMUL_MC 120 /* a multiple of MR */
 #endif
 #ifndef MATMUL_NC
-#define MATMUL_NC 2048 /* a multiple of NR */
+#define MATMUL_NC 4032 /* a multiple of every NR used (8, 16, 24, 32) */
 #endif
+#define MATMUL_NV (MATMUL_NR / MATMUL_VW) /* vectors per tile row */
 _Static_assert(MATMUL_MC % MATMUL_MR == 0 && MATMUL_NC % MATMUL_NR == 0,
                "A blocks are whole MR-row panels, B panels whole NR columns");
+_Static_assert(MATMUL_NR % MATMUL_VW == 0, "a tile row is whole vectors");
 
 /* Packing buffers of one thread, 64-byte aligned (blocked variant). */
 struct matmul_work {
@@ -112,34 +158,59 @@ static inline void matmul_naive_rows(int64_t n, int64_t m, const double *a,
 /* tile += A micro-panel · B micro-panel over kc steps, k increasing.  The
  * MR x NR tile is at `c` (row stride ldc); `first` starts it at 0 instead of
  * loading the partial sums of earlier k blocks. */
-#ifdef MATMUL_AVX2
+#if defined(MATMUL_AVX512) || defined(MATMUL_AVX2)
+#ifdef MATMUL_AVX512
+typedef __m512d matmul_vec;
+#define MATMUL_ZERO() _mm512_setzero_pd()
+#define MATMUL_LOADU(p) _mm512_loadu_pd(p)
+#define MATMUL_LOAD(p) _mm512_load_pd(p)
+#define MATMUL_STOREU(p, v) _mm512_storeu_pd(p, v)
+#define MATMUL_BCAST(p) _mm512_set1_pd(*(p))
+#define MATMUL_FMA(a, b, c) _mm512_fmadd_pd(a, b, c)
+#else
+typedef __m256d matmul_vec;
+#define MATMUL_ZERO() _mm256_setzero_pd()
+#define MATMUL_LOADU(p) _mm256_loadu_pd(p)
+#define MATMUL_LOAD(p) _mm256_load_pd(p)
+#define MATMUL_STOREU(p, v) _mm256_storeu_pd(p, v)
+#define MATMUL_BCAST(p) _mm256_broadcast_sd(p)
+#define MATMUL_FMA(a, b, c) _mm256_fmadd_pd(a, b, c)
+#endif
+/* One vector fma per (row, vector) and k: lane j of acc[r][v] is element
+ * (r, v VW + j), its chain the scalar one whatever VW is. */
 static inline void matmul_micro(int64_t kc, const double *restrict ap,
                                 const double *restrict bp, double *c,
                                 int64_t ldc, int first)
 {
-    __m256d acc[MATMUL_MR][2];
-#pragma GCC unroll 6
-    for (int r = 0; r < MATMUL_MR; r++) {
-        acc[r][0] = first ? _mm256_setzero_pd() : _mm256_loadu_pd(c + r * ldc);
-        acc[r][1] = first ? _mm256_setzero_pd() : _mm256_loadu_pd(c + r * ldc + 4);
-    }
+    matmul_vec acc[MATMUL_MR][MATMUL_NV];
+#pragma GCC unroll 16
+    for (int r = 0; r < MATMUL_MR; r++)
+#pragma GCC unroll 4
+        for (int v = 0; v < MATMUL_NV; v++)
+            acc[r][v] = first ? MATMUL_ZERO() : MATMUL_LOADU(c + r * ldc + v * MATMUL_VW);
     for (int64_t k = 0; k < kc; k++, ap += MATMUL_MR, bp += MATMUL_NR) {
-        __m256d b0 = _mm256_load_pd(bp), b1 = _mm256_load_pd(bp + 4);
-#pragma GCC unroll 6
+        matmul_vec b[MATMUL_NV];
+#pragma GCC unroll 4
+        for (int v = 0; v < MATMUL_NV; v++)
+            b[v] = MATMUL_LOAD(bp + v * MATMUL_VW);
+#pragma GCC unroll 16
         for (int r = 0; r < MATMUL_MR; r++) {
-            __m256d ar = _mm256_broadcast_sd(ap + r);
-            acc[r][0] = _mm256_fmadd_pd(ar, b0, acc[r][0]);
-            acc[r][1] = _mm256_fmadd_pd(ar, b1, acc[r][1]);
+            matmul_vec ar = MATMUL_BCAST(ap + r);
+#pragma GCC unroll 4
+            for (int v = 0; v < MATMUL_NV; v++)
+                acc[r][v] = MATMUL_FMA(ar, b[v], acc[r][v]);
         }
     }
-#pragma GCC unroll 6
-    for (int r = 0; r < MATMUL_MR; r++) {
-        _mm256_storeu_pd(c + r * ldc, acc[r][0]);
-        _mm256_storeu_pd(c + r * ldc + 4, acc[r][1]);
-    }
+#pragma GCC unroll 16
+    for (int r = 0; r < MATMUL_MR; r++)
+#pragma GCC unroll 4
+        for (int v = 0; v < MATMUL_NV; v++)
+            MATMUL_STOREU(c + r * ldc + v * MATMUL_VW, acc[r][v]);
 }
 #else
-/* Portable version: the same fma chain per element, left to the compiler. */
+/* Portable version: the same fma chain per element, left to the compiler
+ * (without hardware FMA, fma() is glibc's exact software one: slow, same
+ * bits). */
 static inline void matmul_micro(int64_t kc, const double *restrict ap,
                                 const double *restrict bp, double *c,
                                 int64_t ldc, int first)

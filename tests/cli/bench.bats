@@ -1,8 +1,10 @@
 #!/usr/bin/env bats
 # jobs/bench.sh, the benchmark job: a --quick run completes, shows progress,
 # writes bench.md with every section and one PASS/MISS/SKIP verdict per line
-# (a gap for every MISS), keeps every run's result file where verify passes,
-# and says which kernels it skipped.  Speed itself is never asserted here.
+# (a gap for every MISS), records the ISA, its FMA peak and the OpenBLAS core
+# type, keeps every run's result file where verify passes, says which kernels
+# it skipped, and its cross-build check catches a build whose bits differ.
+# Speed itself is never asserted here.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -34,18 +36,29 @@ table_rows() { grep '^| ' "$1" | grep -v '^| what |'; }
     md="$OUT/bench.md"
     [ -f "$md" ]
     for section in "## Memory-bound kernels vs STREAM triad" \
-                   "## matmul blocked vs OpenBLAS dgemm" \
+                   "## matmul blocked vs the best OpenBLAS dgemm" \
                    "## Parallel efficiency, OpenMP, all cores" \
                    "## Parallel efficiency, MPI" \
                    "## Concurrency: iowait with 16 threads" \
-                   "## Cost of --reduce repro over --reduce fast"; do
+                   "## Cost of --reduce repro over --reduce fast" \
+                   "## OpenMP with 1 thread vs seq: the same loop" \
+                   "## Bitwise across builds"; do
         grep -qF "$section" "$md" || { echo "no section: $section"; false; }
     done
     grep -q '^- load average (1, 5, 15 min) before: ' "$md"
+    # the ISA, the peak it implies and the OpenBLAS core type are recorded
+    grep -qE '^- vector ISA of the CPU: (AVX-512|AVX2|SSE2).* \(FMA peak assumed: (32|16|4) flop/cycle per core\)' "$md"
+    if grep -qw avx512f /proc/cpuinfo; then grep -q 'OPENBLAS_CORETYPE=SkylakeX (chosen from the ISA)' "$md"; fi
     rows=$(table_rows "$md")
     echo "$rows"
-    # 2 memory kernels x 2, matmul x 2, 5 kernels x 2 efficiencies, iowait, 4 reduce
-    [ "$(echo "$rows" | wc -l)" -eq 21 ]
+    # memory: 2 kernels x TC + temporal; matmul: seq (+ omp, mpi); 5 kernels
+    # x 2 efficiencies; iowait; repro cost: 5 kernels x TC; omp 1 thread vs
+    # seq: 13; cross builds: x86, clang (+ avx2 where built)
+    tc=1 mm=1
+    [ "$(nproc)" -gt 1 ] && tc=2 mm=3
+    avx2=0
+    [ -x "$BATS_TEST_DIRNAME/../../build-avx2/parity" ] && avx2=1
+    [ "$(echo "$rows" | wc -l)" -eq $((2 * tc + 1 + mm + 10 + 1 + 5 * tc + 13 + 2 + avx2)) ]
     while IFS= read -r line; do
         v=$(echo "$line" | awk -F' [|] ' '{ print $4 }')
         [[ "$v" =~ ^(PASS|MISS|SKIP)$ ]] || { echo "no verdict: $line"; false; }
@@ -68,12 +81,17 @@ table_rows() { grep '^| ' "$1" | grep -v '^| what |'; }
 
 @test "the folder holds every run's result file and verify passes on it" {
     total=$(quick_output | sed -n 's/^bench: .*: \([0-9]*\) runs on .*/\1/p')
-    [ "$(find "$OUT" -name '*.h5' | wc -l)" -eq "$total" ]
+    # the cross-build check's runs are in cross/, judged apart
+    mapfile -t files < <(find "$OUT" -path "$OUT/cross" -prune -o -name '*.h5' -print)
+    [ "${#files[@]}" -eq "$total" ]
     [ -z "$(find "$OUT" -name '*.tmp')" ]
-    run parity verify "$OUT"
+    # a second OpenBLAS core type sums in another order: its runs are in
+    # openblas-other/, verified against blocked's seq run
+    mapfile -t main < <(printf '%s\n' "${files[@]}" | grep -v "^$OUT/openblas-other/")
+    run parity verify "${main[@]}"
     echo "$output"
     [ "$status" -eq 0 ]
-    grep -q '^- every run.*`parity verify` on it: verify: .* 0 MISMATCH' "$OUT/bench.md"
+    grep -q '^- every run.*`parity verify` on the bench.s runs: verify: .* 0 MISMATCH' "$OUT/bench.md"
     # the blas run is judged against blocked within tolerance, or bitwise
     if parity run matmul --variant blas --size tiny --reps 1 --warmup 0 --outdir "$BATS_TEST_TMPDIR" --quiet; then
         echo "$output" | grep -E '^  (seq|omp) .* blas +(within tolerance|bitwise)'
@@ -85,9 +103,33 @@ table_rows() { grep '^| ' "$1" | grep -v '^| what |'; }
     echo "$output"
     [ "$status" -eq 0 ]
     rows=$(table_rows "$BATS_TEST_TMPDIR/s/bench.md")
-    [ "$(echo "$rows" | grep -c '| SKIP |')" -eq 21 ]
+    # every line but triad's own and the cross-build ones is skipped
+    others=$(echo "$rows" | grep -vE '^\| (triad |build-)')
+    [ -z "$(echo "$others" | grep -v '| SKIP |')" ]
+    [ "$(echo "$others" | wc -l)" -ge 30 ]
     echo "$rows" | grep -q '^| heat / triad GB/s, 1 thread | — | ≥ 0.8 | SKIP | heat left out (--skip) |$'
-    [ "$(find "$BATS_TEST_TMPDIR/s" -name '*.h5' | wc -l)" -eq 2 ] # triad seq and omp
+    echo "$rows" | grep -q '^| triad repro cost, seq 1 thread | .* | ≤ 3 % | \(PASS\|MISS\) |'
+    # triad: seq and omp 1 thread, repro and fast; all cores repro and fast
+    n=4
+    [ "$(nproc)" -gt 1 ] && n=6
+    [ "$(find "$BATS_TEST_TMPDIR/s" -path "$BATS_TEST_TMPDIR/s/cross" -prune -o -name '*.h5' -print | wc -l)" -eq "$n" ]
+}
+
+@test "the cross-build check: PASS for a build with the same bits, MISS naming a kernel that differs" {
+    # a copy of this build (same bits), and a "build" whose pi is not bitwise:
+    # it runs --reduce fast
+    mkdir -p "$BATS_TEST_TMPDIR/same" "$BATS_TEST_TMPDIR/other"
+    cp "$PARITY" "$BATS_TEST_TMPDIR/same/parity"
+    printf '#!/bin/sh\nexec "%s" "$@" --reduce fast\n' "$PARITY" >"$BATS_TEST_TMPDIR/other/parity"
+    chmod +x "$BATS_TEST_TMPDIR/other/parity"
+    PARITY_CLANG="$BATS_TEST_TMPDIR/same/parity" PARITY_X86="$BATS_TEST_TMPDIR/other/parity" \
+        run "$BENCH" --quick --reps 1 --skip heat,ep,matmul,iowait,cg,nbody,mandelbrot \
+        --outdir "$BATS_TEST_TMPDIR/x"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    rows=$(table_rows "$BATS_TEST_TMPDIR/x/bench.md")
+    echo "$rows" | grep -E '^\| build-clang \(.*\) vs this build, tiny, repro \| 2 of 2 kernels bitwise \| bitwise \| PASS \|'
+    echo "$rows" | grep -E '^\| build-x86 \(.*\) vs this build, tiny, repro \| 1 of 2 kernels bitwise \| bitwise \| MISS \| not bitwise: pi;'
 }
 
 @test "bad input: exit 2 and one line; --help; an used folder is refused" {

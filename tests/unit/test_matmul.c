@@ -1,7 +1,8 @@
 /* matmul: naive and blocked give the same bits, so do any thread count and
  * any row-block decomposition (as MPI ranks use it); the Freivalds self-check
  * passes on the computed C and fails when one element is off by 1e-6.
- * Odd sizes exercise every remainder (rows % 6, columns % 8, k % 256).
+ * Odd sizes exercise every remainder (rows % MR, columns % NR, k % KC for
+ * whichever micro-kernel this build chose: 8x24, 6x8 or 4x8, KC 256).
  * blas (built with OpenBLAS): within verify's tolerance of blocked, bitwise
  * across its own row blocks; built without: refused with one clear line. */
 #include <setjmp.h>
