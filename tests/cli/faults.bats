@@ -178,3 +178,65 @@ small_tmpfs() {
     done
     umount "$d"
 }
+
+@test "--out never replaces an existing file unless --overwrite" {
+    local f="$BATS_TEST_TMPDIR/x.h5"
+    parity run pi --size tiny --out "$f" --quiet
+    local before
+    before=$(cksum <"$f")
+    run --separate-stderr parity run pi --size tiny --seed 7 --out "$f"
+    [ "$status" -eq 2 ]
+    assert_one_line_error
+    [[ "$stderr" == *"exists"*"--overwrite"* ]]
+    [ "$(cksum <"$f")" = "$before" ]
+    parity run pi --size tiny --seed 7 --out "$f" --overwrite --quiet
+    [ "$(cksum <"$f")" != "$before" ]
+    run ! ls "$BATS_TEST_TMPDIR"/*.tmp
+}
+
+@test "an --outdir past PATH_MAX is refused before any folder is made" {
+    local long="$BATS_TEST_TMPDIR/long"
+    for _ in $(seq 50); do long="$long/$(printf 'd%.0s' $(seq 99))"; done
+    run --separate-stderr parity run pi --size tiny --outdir "$long"
+    [ "$status" -eq 2 ]
+    assert_one_line_error
+    [[ "$stderr" == *"PATH_MAX"* ]]
+    [ ! -e "$BATS_TEST_TMPDIR/long" ]
+}
+
+@test "an unwritable folder is found before computing" {
+    local d="$BATS_TEST_TMPDIR/ro"
+    mkdir -p "$d"
+    if [ "$(id -u)" -eq 0 ]; then
+        mount -t tmpfs -o ro,size=64k tmpfs "$d" 2>/dev/null || skip "cannot mount a read-only tmpfs"
+    else
+        chmod 555 "$d"
+    fi
+    # --steps 1e7: minutes of computing, so exit 2 within the watchdog means
+    # the folder was checked first.
+    run --separate-stderr timeout -s KILL 60 "$PARITY" run heat --n 256 --steps 1e7 --reps 1 \
+        --warmup 0 --outdir "$d"
+    mountpoint -q "$d" && umount "$d"
+    [ "$status" -eq 2 ]
+    assert_one_line_error
+    [[ "$stderr" == *"cannot write into folder"* ]]
+}
+
+@test "OMP_NUM_THREADS past the --threads limit: one line, exit 2, no crash" {
+    OMP_NUM_THREADS=100000 run --separate-stderr timeout -s KILL 60 "$PARITY" run pi \
+        --mode omp --size tiny --outdir "$BATS_TEST_TMPDIR/o"
+    [ "$status" -eq 2 ]
+    assert_one_line_error
+    [[ "$stderr" == *"OMP_NUM_THREADS=100000"*"4096"* ]]
+}
+
+@test "odd kernel names and non-decimal numbers are shown as typed" {
+    run --separate-stderr parity run $'pi\x01'
+    [ "$status" -eq 2 ]
+    assert_one_line_error
+    [[ "$stderr" == *"'pi\\x01'"* ]]
+    run --separate-stderr parity run pi --n 0x10
+    [ "$status" -eq 2 ]
+    assert_one_line_error
+    [[ "$stderr" == *"'0x10' is not a valid number"* ]]
+}
