@@ -240,3 +240,28 @@ small_tmpfs() {
     assert_one_line_error
     [[ "$stderr" == *"'0x10' is not a valid number"* ]]
 }
+
+# Some process's command line contains $1 (pgrep never lists itself).
+running_with() { pgrep -f -- "$1" >/dev/null; }
+
+@test "SIGTERM to a sweep's process group: exit 143, no rank outlives the sweep" {
+    local C="$BATS_TEST_TMPDIR/term" rc=0
+    # its own session and process group, as a batch system or a terminal
+    # would make it; `setsid -w` hands back the sweep's exit status.
+    setsid -w bash -c 'echo $$ >"$0.pid"; exec "$@"' "$BATS_TEST_TMPDIR/sweep" \
+        "$BATS_TEST_DIRNAME/../../jobs/sweep.sh" --kernels pi --sizes tiny --modes mpi \
+        --ranks "2 3" --hybrid "" --reps 1 --warmup 0 --args "--n 2e9" --campaign "$C" \
+        >"$BATS_TEST_TMPDIR/out" 2>&1 &
+    local waiter=$!
+    # the seq baseline first, then an MPI step: stop the sweep in that one
+    for _ in $(seq 300); do running_with "--mode mpi .*--outdir $C" && break; sleep 0.1; done
+    running_with "--mode mpi .*--outdir $C" || { cat "$BATS_TEST_TMPDIR/out"; false; }
+    sleep 1
+    kill -TERM -- "-$(cat "$BATS_TEST_TMPDIR/sweep.pid")" || { cat "$BATS_TEST_TMPDIR/out"; false; }
+    timeout -s KILL 30 tail --pid="$waiter" -f /dev/null
+    wait "$waiter" || rc=$?
+    cat "$BATS_TEST_TMPDIR/out"
+    [ "$rc" -eq 143 ]
+    run ! running_with "--outdir $C"  # checked at once: nothing lingers
+    [ -z "$(find "$C" -name '*.tmp')" ]
+}
