@@ -249,11 +249,13 @@ running_with() { pgrep -f -- "$1" >/dev/null; }
     # its own session and process group, as a batch system or a terminal
     # would make it; `setsid -w` hands back the sweep's exit status.
     setsid -w bash -c 'echo $$ >"$0.pid"; exec "$@"' "$BATS_TEST_TMPDIR/sweep" \
-        "$BATS_TEST_DIRNAME/../../jobs/sweep.sh" --kernels pi --sizes tiny --modes mpi \
-        --ranks "2 3" --hybrid "" --reps 1 --warmup 0 --args "--n 2e9" --campaign "$C" \
+        "$BATS_TEST_DIRNAME/../../jobs/sweep.sh" --kernels iowait --sizes tiny --modes mpi \
+        --ranks "2 3" --hybrid "" --reps 1 --warmup 0 --args "--tasks 300 --wait-ms 10" \
+        --campaign "$C" \
         >"$BATS_TEST_TMPDIR/out" 2>&1 &
     local waiter=$!
-    # the seq baseline first, then an MPI step: stop the sweep in that one
+    # the seq baseline first (3 s of waits, as slow under ASan), then an MPI
+    # step (1.5 s of waits per rank): stop the sweep in that one
     for _ in $(seq 300); do running_with "--mode mpi .*--outdir $C" && break; sleep 0.1; done
     running_with "--mode mpi .*--outdir $C" || { cat "$BATS_TEST_TMPDIR/out"; false; }
     sleep 1
