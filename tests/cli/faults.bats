@@ -4,8 +4,8 @@
 # rank at a time; a full tmpfs where root may mount one.  Every run has a
 # watchdog.  Each must end with exit 0 (fault not reached) or 1/2 and one
 # "parity:" line, never a signal or a hang, and leave no *.tmp and no *.h5
-# that is not complete and valid.  The table goes to the TAP stream and to
-# $BATS_FILE_TMPDIR/../faults-table.txt.
+# that is not complete and valid.  The table goes to the TAP stream (as
+# comments) and to $PARITY_BUILD/faults-table.txt.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -23,7 +23,7 @@ setup_file() {
 
 teardown_file() {
     sed 's/^/# /' "$TABLE" >&3
-    cp "$TABLE" "$BATS_FILE_TMPDIR/../faults-table.txt" 2>/dev/null || true
+    cp "$TABLE" "${PARITY_BUILD:-$BATS_FILE_TMPDIR}/faults-table.txt" 2>/dev/null || true
 }
 
 # The shim is not built with ASan; ASan must not insist on coming first.
