@@ -126,6 +126,15 @@ $(BUILD)/tests/%: tests/tools/%.c $(BUILD)/flags
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_BINS:=.d)
 
+# Fault injection for tests/cli/faults.bats: an LD_PRELOAD shim that makes
+# the Nth write/rename/fsync/H5Dwrite fail.  Built without sanitizers: it is
+# preloaded into the ASan build as well.
+FAULT_SHIM := $(BUILD)/tests/faultshim.so
+$(FAULT_SHIM): tests/fault/faultshim.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Wextra -shared -fPIC -o $@ $< -ldl
+test: $(FAULT_SHIM)
+
 # The README's test command.  Installs what is missing, then runs the tests.
 check:
 	@$(MAKE) --no-print-directory deps

@@ -8,6 +8,7 @@
 #define PARITY_ERROR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum parity_status {
     PARITY_OK = 0,
@@ -25,6 +26,16 @@ void parity_error_at(const char *file, int line, const char *fmt, ...)
 /* The last message printed, without "parity: " (for listings of what was
  * skipped); "" before the first. */
 const char *parity_last_error(void);
+
+/* Copy `text` into out[size] with every byte that is not printable ASCII
+ * (and the backslash) written as \xHH, so a message shows exactly what was
+ * typed ("pi\x01", not "pi").  Returns out. */
+const char *parity_escape(const char *text, char *out, size_t size);
+
+/* While on, parity_error() only records the message (parity_last_error)
+ * instead of printing it: MPI ranks gather their messages so that one line
+ * is printed, by rank 0, for a failure several ranks saw. */
+void parity_error_hold(int on);
 
 #define ERROR(...) parity_error_at(__FILE__, __LINE__, __VA_ARGS__)
 

@@ -1,6 +1,7 @@
 /* The driver's view of MPI.  Outside --mode mpi MPI is never initialised and
  * every call here is a cheap no-op for a single process, so run.c reads the
- * same for all modes.  Only comm.c and result_write.c include mpi.h. */
+ * same for all modes.  Only comm.c includes mpi.h (the result file is written
+ * with serial HDF5 on rank 0 and pwrite on every rank, see result_write.h). */
 #ifndef PARITY_COMM_H
 #define PARITY_COMM_H
 

@@ -4,10 +4,13 @@
 #include "../analysis/analysis.h"
 #include "../common/error.h"
 #include "../common/h5util.h"
+#include "result_write.h"
 #include "run.h"
 #include "subcommands.h"
 
+#include <hdf5.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifndef PARITY_VERSION
@@ -47,9 +50,21 @@ static int cmd_run(int argc, char **argv)
     return parity_exit_code(run_execute(&cfg));
 }
 
+/* HDF5's own exit handler closes files still open; after a close that
+ * failed (a full disk, say) that second close crashes in H5F_term_package.
+ * So parity shuts HDF5 down itself, and skips it after such a failure: the
+ * kernel reclaims the memory and the temporary file is already removed. */
+static void close_hdf5(void)
+{
+    if (!result_hdf5_unsafe)
+        H5close();
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
+    H5dont_atexit(); /* before anything starts HDF5, see close_hdf5() */
+    atexit(close_hdf5);
     h5_quiet();
     if (argc < 2) {
         usage(stderr);

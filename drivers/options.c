@@ -6,7 +6,9 @@
 #include "../common/error.h"
 #include "../common/numparse.h"
 
+#include <ctype.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 enum {
     OPT_MODE = 256, OPT_THREADS, OPT_SIZE, OPT_REPS, OPT_WARMUP, OPT_REDUCE,
     OPT_VARIANT, OPT_SEED, OPT_OUT, OPT_OUTDIR, OPT_STORE, OPT_QUIET, OPT_HELP,
+    OPT_OVERWRITE,
     OPT_PARAM = 512, /* + parameter index */
 };
 
@@ -27,6 +30,7 @@ static const struct option fixed_options[] = {
     {"variant", required_argument, NULL, OPT_VARIANT},
     {"seed", required_argument, NULL, OPT_SEED},
     {"out", required_argument, NULL, OPT_OUT},
+    {"overwrite", no_argument, NULL, OPT_OVERWRITE},
     {"outdir", required_argument, NULL, OPT_OUTDIR},
     {"store", required_argument, NULL, OPT_STORE},
     {"quiet", no_argument, NULL, OPT_QUIET},
@@ -54,7 +58,8 @@ void run_usage(FILE *out)
           "                            fast: native reductions, equal within a tolerance\n"
           "  --variant NAME            kernel-specific (see `parity list`)\n"
           "  --seed S                  seed for kernels with pseudo-random inputs (default 1)\n"
-          "  --out FILE.h5             exact output path, or\n"
+          "  --out FILE.h5             exact output path (an existing file is refused\n"
+          "                            unless --overwrite is given), or\n"
           "  --outdir DIR              folder for a generated name (default results/)\n"
           "  --store full|digest       full arrays (default) or only digest + summary\n"
           "  --quiet                   no summary line\n"
@@ -66,14 +71,48 @@ void run_usage(FILE *out)
 
 static int bad_number(const char *opt, const char *text)
 {
-    parity_error("--%s: '%s' is not a valid number", opt, text);
+    char shown[256];
+    parity_error("--%s: '%s' is not a valid number", opt,
+                 parity_escape(text, shown, sizeof shown));
     return PARITY_EUSAGE;
 }
+
+/* The documented number forms only: decimal digits (with _ between groups),
+ * an optional sign, fraction and exponent (1000000, 4_000_000, 2e7, 1.5e3).
+ * strtod alone would also take 0x10, "inf" and leading blanks. */
+static int decimal_form(const char *text)
+{
+    const char *p = text;
+    int digits = 0;
+    if (*p == '+' || *p == '-')
+        p++;
+    for (; isdigit((unsigned char)*p) || (*p == '_' && digits); p++)
+        digits += *p != '_';
+    if (*p == '.')
+        for (p++; isdigit((unsigned char)*p); p++)
+            digits++;
+    if (!digits)
+        return 0;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (!isdigit((unsigned char)*p))
+            return 0;
+        while (isdigit((unsigned char)*p))
+            p++;
+    }
+    return *p == '\0';
+}
+
+/* OMP_NUM_THREADS obeys the same limit as --threads: a huge value would
+ * otherwise reach the OpenMP runtime (100000 threads segfault in libgomp). */
+#define MAX_THREADS 4096
 
 static int parse_count(const char *opt, const char *text, int64_t min,
                        int64_t max, int64_t *value)
 {
-    if (parse_int64(text, value) < 0)
+    if (!decimal_form(text) || parse_int64(text, value) < 0)
         return bad_number(opt, text);
     if (*value < min || *value > max) {
         parity_error("--%s: %s is out of range [%lld, %lld]", opt, text,
@@ -89,7 +128,8 @@ static int lookup(const char *opt, const char *text, const char *const *names,
     for (int i = 0; i < count; i++)
         if (names[i] && strcmp(names[i], text) == 0)
             return i;
-    parity_error("--%s: unknown value '%s'", opt, text);
+    char shown[256];
+    parity_error("--%s: unknown value '%s'", opt, parity_escape(text, shown, sizeof shown));
     return PARITY_EUSAGE;
 }
 
@@ -131,7 +171,7 @@ static int apply_fixed(struct run_config *cfg, int c, const char *arg,
         cfg->ctx.mode = (enum mode)i;
         return 0;
     case OPT_THREADS:
-        CHECK(parse_count("threads", arg, 1, 4096, &v));
+        CHECK(parse_count("threads", arg, 1, MAX_THREADS, &v));
         cfg->ctx.threads = (int)v;
         return 0;
     case OPT_SIZE:
@@ -155,8 +195,9 @@ static int apply_fixed(struct run_config *cfg, int c, const char *arg,
         return 0;
     case OPT_VARIANT:
         if ((i = kernel_variant_index(k, arg)) < 0) {
+            char shown[256];
             parity_error("--variant: kernel %s has no variant '%s' (see `parity list %s`)",
-                         k->name, arg, k->name);
+                         k->name, parity_escape(arg, shown, sizeof shown), k->name);
             return PARITY_EUSAGE;
         }
         cfg->ctx.variant = i;
@@ -166,10 +207,13 @@ static int apply_fixed(struct run_config *cfg, int c, const char *arg,
         cfg->ctx.seed = (uint64_t)v;
         return 0;
     case OPT_OUT: cfg->out_file = arg; return 0;
+    case OPT_OVERWRITE: cfg->overwrite = 1; return 0;
     case OPT_OUTDIR: cfg->outdir = arg; return 0;
     case OPT_STORE:
         if (strcmp(arg, "full") != 0 && strcmp(arg, "digest") != 0) {
-            parity_error("--store: unknown value '%s' (full or digest)", arg);
+            char shown[256];
+            parity_error("--store: unknown value '%s' (full or digest)",
+                         parity_escape(arg, shown, sizeof shown));
             return PARITY_EUSAGE;
         }
         cfg->store_full = strcmp(arg, "full") == 0;
@@ -189,8 +233,16 @@ static int resolve_threads(struct run_config *cfg)
             char first[32];
             snprintf(first, sizeof first, "%s", env);
             first[strcspn(first, ",")] = '\0';
-            if (parse_int64(first, &v) < 0 || v < 1) {
-                parity_error("OMP_NUM_THREADS='%s' is not a thread count", env);
+            char shown[64];
+            if (!decimal_form(first) || parse_int64(first, &v) < 0 || v < 1) {
+                parity_error("OMP_NUM_THREADS='%s' is not a thread count",
+                             parity_escape(env, shown, sizeof shown));
+                return PARITY_EUSAGE;
+            }
+            if (v > MAX_THREADS) {
+                parity_error("OMP_NUM_THREADS=%s is out of range [1, %d] (the --threads "
+                             "limit)", parity_escape(first, shown, sizeof shown),
+                             MAX_THREADS);
                 return PARITY_EUSAGE;
             }
         }
@@ -212,7 +264,9 @@ int run_parse(int argc, char **argv, struct run_config *cfg)
     }
     const struct kernel *k = kernel_find(argv[1]);
     if (!k) {
-        parity_error("unknown kernel '%s' (`parity list` shows the kernels)", argv[1]);
+        char shown[256];
+        parity_error("unknown kernel '%s' (`parity list` shows the kernels)",
+                     parity_escape(argv[1], shown, sizeof shown));
         return PARITY_EUSAGE;
     }
     set_defaults(cfg, k);
@@ -237,8 +291,9 @@ int run_parse(int argc, char **argv, struct run_config *cfg)
             return 1;
         }
         if (c == '?' || c == ':') {
+            char shown[256];
             parity_error("run %s: unknown or incomplete option '%s' (see parity run --help)",
-                         k->name, argv[optind - 1]);
+                         k->name, parity_escape(argv[optind - 1], shown, sizeof shown));
             return PARITY_EUSAGE;
         }
         if (c >= OPT_PARAM) {
@@ -251,7 +306,9 @@ int run_parse(int argc, char **argv, struct run_config *cfg)
         CHECK(apply_fixed(cfg, c, optarg, param_set));
     }
     if (optind < argc) {
-        parity_error("run %s: unexpected argument '%s'", k->name, argv[optind]);
+        char shown[256];
+        parity_error("run %s: unexpected argument '%s'", k->name,
+                     parity_escape(argv[optind], shown, sizeof shown));
         return PARITY_EUSAGE;
     }
     /* A hand-set parameter that differs from the preset makes it custom. */

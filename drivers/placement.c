@@ -132,7 +132,7 @@ static int put_strings(hid_t loc, const char *name, int ndims, const hsize_t *di
         goto out;
     rc = H5Dwrite(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0 ? -1 : 0;
 out:
-    if (set >= 0) H5Dclose(set);
+    if (set >= 0 && H5Dclose(set) < 0) rc = -1;
     if (space >= 0) H5Sclose(space);
     H5Tclose(type);
     return rc;
@@ -164,7 +164,8 @@ int placement_write(hid_t file, const struct placement *p)
         goto out;
     rc = 0;
 out:
-    if (set >= 0) H5Dclose(set);
+    /* H5Dclose flushes what H5Dwrite buffered: its failure is a failed write. */
+    if (set >= 0 && H5Dclose(set) < 0) rc = -1;
     if (space >= 0) H5Sclose(space);
     if (g >= 0) H5Gclose(g);
     free(cpu);

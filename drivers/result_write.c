@@ -1,24 +1,39 @@
-/* The result writer (see result_write.h). */
+/* The result writer (see result_write.h).  HDF5 is only ever driven by one
+ * process (rank 0), so a failing write cannot leave other ranks waiting inside
+ * a collective HDF5 call; every rank writes its own block of the arrays with
+ * plain pwrite() into space rank 0 reserved, and the ranks agree afterwards.
+ * Checked by tests/cli/faults.bats (injected write/rename/fsync/H5Dwrite
+ * failures, a full tmpfs) and tests/cli/modes.bats. */
 #include "result_write.h"
 
 #include "../common/error.h"
 #include "../common/h5util.h"
-#include "comm.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <hdf5.h>
-#include <mpi.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
+/* Set when an HDF5 file failed to close: HDF5 would close it again at exit
+ * and crash (H5F_term_package), so main() must not call H5close then. */
+int result_hdf5_unsafe;
+
 static int make_dirs(const char *dir)
 {
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", dir);
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf) {
+        parity_error("folder name is %zu characters long, longer than PATH_MAX (%d)",
+                     strlen(dir), PATH_MAX - 1);
+        return PARITY_EUSAGE;
+    }
     for (char *p = buf + 1; ; p++) {
         if (*p == '/' || *p == '\0') {
             char c = *p;
@@ -35,9 +50,29 @@ static int make_dirs(const char *dir)
     return 0;
 }
 
-int result_path(const struct run_config *cfg, char *path, size_t size)
+/* The folder a path goes into ("." for a bare name). */
+static void folder_of(const char *path, char *dir, size_t size)
 {
+    snprintf(dir, size, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, size, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+}
+
+static int result_path(const struct run_config *cfg, char *path, size_t size)
+{
+    /* The longest generated name, and room for ".tmp" after any name. */
+    size_t room = size - strlen(".tmp") - 1;
     if (cfg->out_file) {
+        if (strlen(cfg->out_file) > room) {
+            parity_error("--out is %zu characters long; at most %zu fit in PATH_MAX",
+                         strlen(cfg->out_file), room);
+            return PARITY_EUSAGE;
+        }
         snprintf(path, size, "%s", cfg->out_file);
         char *slash = strrchr(path, '/');
         if (slash && slash != path) { /* create the folder it goes into */
@@ -48,7 +83,6 @@ int result_path(const struct run_config *cfg, char *path, size_t size)
         }
         return 0;
     }
-    CHECK(make_dirs(cfg->outdir));
     /* KERNEL_MODE_pRANKS_tTHREADS_SIZE_ID.h5, ID = UTC time + a random tag,
      * so concurrent jobs never collide on a name. */
     struct timespec ts;
@@ -59,111 +93,296 @@ int result_path(const struct run_config *cfg, char *path, size_t size)
     strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
     unsigned tag = (unsigned)(ts.tv_nsec ^ ((long)getpid() << 12)) & 0xffffffu;
     const struct run_ctx *c = &cfg->ctx;
-    snprintf(path, size, "%s/%s_%s_p%d_t%d_%s_%s-%06x.h5", cfg->outdir,
-             c->kernel->name, mode_names[c->mode], c->ranks, c->threads,
-             run_preset_name(cfg), stamp, tag);
+    int n = snprintf(path, size, "%s/%s_%s_p%d_t%d_%s_%s-%06x.h5", cfg->outdir,
+                     c->kernel->name, mode_names[c->mode], c->ranks, c->threads,
+                     run_preset_name(cfg), stamp, tag);
+    /* Checked before any folder is made: never a tree cut at PATH_MAX. */
+    if (n < 0 || (size_t)n > room) {
+        parity_error("--outdir is %zu characters long; the result file's path would "
+                     "not fit in PATH_MAX (%zu)", strlen(cfg->outdir), size);
+        return PARITY_EUSAGE;
+    }
+    return make_dirs(cfg->outdir);
+}
+
+/* Elements of one `name[a][b]` entry of the kernel's documented outputs:
+ * each extent is a number or a parameter name (an unknown word counts 1). */
+static double documented_count(const struct run_ctx *c, const char **text)
+{
+    const char *p = *text;
+    double count = 1.0;
+    while (*p == '[') {
+        char word[64];
+        size_t n = 0;
+        for (p++; *p && *p != ']'; p++) /* the extent's first word: "n" of "n+1" */
+            if (n + 1 < sizeof word && (isalnum((unsigned char)*p) || *p == '_'))
+                word[n++] = *p;
+            else
+                break;
+        word[n] = '\0';
+        while (*p && *p != ']')
+            p++;
+        double extent = 1.0;
+        if (isdigit((unsigned char)word[0]))
+            extent = strtod(word, NULL);
+        else if (n && kernel_param_index(c->kernel, word) >= 0)
+            extent = (double)kernel_param(c, word);
+        count *= extent;
+        if (*p == ']')
+            p++;
+    }
+    *text = p;
+    return count;
+}
+
+double result_estimate_bytes(const struct run_config *cfg, const struct kernel_output *out)
+{
+    const struct run_ctx *c = &cfg->ctx;
+    double ranks = c->ranks, threads = c->threads, reps = cfg->reps;
+    /* Measured: a seq file holds ~13 KiB besides its arrays; placement and
+     * timing grow with ranks x threads and reps x ranks. */
+    double bytes = 32768.0 + ranks * threads * 80.0 + ranks * 64.0 + reps * (ranks + 1.0) * 8.0;
+    if (!cfg->store_full)
+        return bytes;
+    if (out) {
+        for (int i = 0; i < out->narrays; i++)
+            bytes += 8.0 * (double)out->array[i].dims[0] * (double)out->array[i].dims[1] + 2048.0;
+        return bytes;
+    }
+    for (const char *p = c->kernel->outputs; p && *p;) {
+        if (*p == '[') {
+            bytes += 8.0 * documented_count(c, &p) + 2048.0;
+            continue;
+        }
+        p++;
+    }
+    return bytes;
+}
+
+/* Folder writable (a probe file is made and removed: root passes access()
+ * checks that a read-only mount still fails) and free space for `bytes`. */
+static int check_folder(const char *path, double bytes)
+{
+    char dir[PATH_MAX], probe[PATH_MAX + 32];
+    folder_of(path, dir, sizeof dir);
+    snprintf(probe, sizeof probe, "%s/.parity-probe-%ld.tmp", dir, (long)getpid());
+    int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+        parity_error("cannot write into folder %s: %s", dir, strerror(errno));
+        return PARITY_EUSAGE;
+    }
+    close(fd);
+    unlink(probe);
+    struct statvfs fs;
+    if (statvfs(dir, &fs) == 0 && fs.f_blocks > 0) {
+        double free_bytes = (double)fs.f_bavail * (double)fs.f_frsize;
+        if (bytes > free_bytes) {
+            parity_error("folder %s has %.0f KiB free, the result file needs about "
+                         "%.0f KiB: free some space or choose another --outdir",
+                         dir, free_bytes / 1024.0, bytes / 1024.0);
+            return PARITY_EUSAGE;
+        }
+    }
     return 0;
 }
 
-/* Select this process's block of an array in the file and in memory. */
-static int select_block(const struct out_array *a, hid_t file_space,
-                        hid_t *mem_space)
+int result_prepare(const struct run_config *cfg, double bytes, char *path, size_t size)
 {
-    if (a->count[0] == 0 || a->count[1] == 0) {
-        H5Sselect_none(file_space);
-        hsize_t one = 1;
-        *mem_space = H5Screate_simple(1, &one, NULL);
-        H5Sselect_none(*mem_space);
-        return *mem_space < 0 ? -1 : 0;
+    CHECK(result_path(cfg, path, size));
+    struct stat st;
+    if (cfg->out_file && !cfg->overwrite && lstat(path, &st) == 0) {
+        parity_error("--out %s exists: give --overwrite to replace it, or another name",
+                     path);
+        return PARITY_EUSAGE;
     }
-    if (a->ndims == 1) {
-        hsize_t start = (hsize_t)a->offset[0], count = (hsize_t)a->count[0];
-        hsize_t step = (hsize_t)(a->row_step > 0 ? a->row_step : 1);
-        if (H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &start, &step,
-                                &count, NULL) < 0)
-            return -1;
-        *mem_space = H5Screate_simple(1, &count, NULL);
-        return *mem_space < 0 ? -1 : 0;
+    if (cfg->out_file && lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        parity_error("--out %s exists and is not a regular file", path);
+        return PARITY_EUSAGE;
     }
-    hsize_t start[2] = {(hsize_t)a->offset[0], (hsize_t)a->offset[1]};
-    hsize_t count[2] = {(hsize_t)a->count[0], (hsize_t)a->count[1]};
-    hsize_t step[2] = {(hsize_t)(a->row_step > 0 ? a->row_step : 1), 1};
-    if (H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, step, count, NULL) < 0)
-        return -1;
-    /* Local rows are `stride` elements apart (halo cells are skipped). */
-    hsize_t mem_dims[2] = {count[0], (hsize_t)a->stride};
-    hsize_t zero[2] = {0, 0};
-    if ((*mem_space = H5Screate_simple(2, mem_dims, NULL)) < 0)
-        return -1;
-    return H5Sselect_hyperslab(*mem_space, H5S_SELECT_SET, zero, NULL, count, NULL);
+    return check_folder(path, bytes);
 }
 
-static int write_array(hid_t group, const struct out_array *a, hid_t xfer)
+int result_check_space(const char *path, double bytes)
+{
+    return check_folder(path, bytes);
+}
+
+/* Close an HDF5 file once; a failed close poisons the library (see above). */
+static int close_file(hid_t file)
+{
+    if (file < 0)
+        return 0;
+    if (H5Fclose(file) < 0) {
+        result_hdf5_unsafe = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* One /result dataset, contiguous, its space allocated now and never filled:
+ * the ranks write the bytes themselves.  *offset = where they start. */
+static int create_array(hid_t group, const struct out_array *a, int64_t *offset)
 {
     int rc = -1;
-    hid_t file_space = H5I_INVALID_HID, mem_space = H5I_INVALID_HID,
-          set = H5I_INVALID_HID;
+    hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, set = H5I_INVALID_HID;
     hsize_t dims[2] = {(hsize_t)a->dims[0], (hsize_t)a->dims[1]};
-    int f64 = a->type == OUT_F64;
-    if ((file_space = H5Screate_simple(a->ndims, dims, NULL)) < 0)
+    *offset = -1;
+    if ((space = H5Screate_simple(a->ndims, dims, NULL)) < 0 ||
+        (dcpl = H5Pcreate(H5P_DATASET_CREATE)) < 0 ||
+        H5Pset_layout(dcpl, H5D_CONTIGUOUS) < 0 ||
+        H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) < 0 ||
+        H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0)
         goto out;
-    if ((set = H5Dcreate2(group, a->name, f64 ? H5T_IEEE_F64LE : H5T_STD_I64LE,
-                          file_space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
+    if ((set = H5Dcreate2(group, a->name, a->type == OUT_F64 ? H5T_IEEE_F64LE : H5T_STD_I64LE,
+                          space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0)
         goto out;
-    if (select_block(a, file_space, &mem_space) < 0)
+    haddr_t at = H5Dget_offset(set);
+    if (dims[0] * dims[1] > 0 && at == HADDR_UNDEF)
         goto out;
-    const void *data = a->data ? a->data : (const void *)dims; /* unused if none */
-    if (H5Dwrite(set, f64 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, mem_space,
-                 file_space, xfer, data) < 0)
-        goto out;
+    *offset = at == HADDR_UNDEF ? -1 : (int64_t)at;
     rc = 0;
 out:
     if (set >= 0)
         H5Dclose(set);
-    if (mem_space >= 0)
-        H5Sclose(mem_space);
-    if (file_space >= 0)
-        H5Sclose(file_space);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (space >= 0)
+        H5Sclose(space);
     return rc;
 }
 
-int result_write_arrays(const char *tmp_path, const struct run_config *cfg,
-                        const struct kernel_output *out)
+int result_create(const char *tmp_path, const struct run_config *cfg,
+                  const struct kernel_output *out, int64_t *offsets)
 {
     int rc = PARITY_EFAIL;
-    hid_t fapl = H5I_INVALID_HID, file = H5I_INVALID_HID,
-          group = H5I_INVALID_HID, xfer = H5P_DEFAULT;
-    if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0)
-        goto out;
-    if (comm_active()) {
-        H5Pset_fapl_mpio(fapl, *(MPI_Comm *)comm_world(), MPI_INFO_NULL);
-        xfer = H5Pcreate(H5P_DATASET_XFER);
-        H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
-    }
-    if ((file = H5Fcreate(tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0) {
+    hid_t file = H5I_INVALID_HID, group = H5I_INVALID_HID;
+    for (int i = 0; i < out->narrays; i++)
+        offsets[i] = -1;
+    if ((file = H5Fcreate(tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)) < 0) {
         parity_error("cannot create result file %s", tmp_path);
-        goto out;
+        return PARITY_EFAIL;
     }
     if ((group = H5Gcreate2(file, "result", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
         goto out;
     if (cfg->store_full)
         for (int i = 0; i < out->narrays; i++)
-            if (write_array(group, &out->array[i], xfer) < 0) {
-                parity_error("writing /result/%s to %s failed", out->array[i].name,
-                             tmp_path);
+            if (create_array(group, &out->array[i], &offsets[i]) < 0)
                 goto out;
-            }
     rc = PARITY_OK;
 out:
     if (group >= 0)
         H5Gclose(group);
-    if (file >= 0 && H5Fclose(file) < 0)
+    /* The close extends the file to its allocated size (the arrays' space). */
+    if (close_file(file) < 0)
         rc = PARITY_EFAIL;
-    if (xfer != H5P_DEFAULT)
-        H5Pclose(xfer);
-    if (fapl >= 0)
-        H5Pclose(fapl);
+    if (rc != PARITY_OK)
+        parity_error("creating result file %s failed", tmp_path);
     return rc;
+}
+
+/* pwrite all of buf, through short writes and signals. */
+static int write_all(int fd, const char *buf, size_t len, off_t at)
+{
+    while (len > 0) {
+        ssize_t n = pwrite(fd, buf, len, at);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EIO;
+            return -1;
+        }
+        buf += n;
+        len -= (size_t)n;
+        at += n;
+    }
+    return 0;
+}
+
+/* This process's block of one array: rows that follow each other in the file
+ * go out together through a bounded buffer, others one row at a time. */
+static int write_block(int fd, const struct out_array *a, int64_t base, char *buf,
+                       size_t buf_size)
+{
+    int two_d = a->ndims == 2;
+    int64_t cols = two_d ? a->count[1] : 1;
+    int64_t stride = two_d ? a->stride : 1;
+    int64_t step = a->row_step > 0 ? a->row_step : 1;
+    int64_t width = two_d ? a->dims[1] : 1;
+    size_t row_bytes = (size_t)cols * 8;
+    const char *data = a->data;
+    int contiguous = step == 1 && (!two_d || (a->offset[1] == 0 && cols == width));
+    size_t used = 0;
+    off_t start = 0;
+    for (int64_t r = 0; r < a->count[0]; r++) {
+        int64_t row = a->offset[0] + r * step;
+        off_t at = (off_t)base + (off_t)((row * width + (two_d ? a->offset[1] : 0)) * 8);
+        const char *src = data + (size_t)(r * stride) * 8;
+        if (!contiguous || row_bytes > buf_size) {
+            if (write_all(fd, src, row_bytes, at) < 0)
+                return -1;
+            continue;
+        }
+        if (used + row_bytes > buf_size) {
+            if (write_all(fd, buf, used, start) < 0)
+                return -1;
+            used = 0;
+        }
+        if (used == 0)
+            start = at;
+        memcpy(buf + used, src, row_bytes);
+        used += row_bytes;
+    }
+    return used ? write_all(fd, buf, used, start) : 0;
+}
+
+int result_write_blocks(const char *tmp_path, const struct kernel_output *out,
+                        const int64_t *offsets, int rank)
+{
+    _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+                   "the arrays are stored little-endian as they are in memory");
+    int any = 0;
+    for (int i = 0; i < out->narrays; i++)
+        any |= offsets[i] >= 0 && out->array[i].count[0] > 0 && out->array[i].count[1] > 0;
+    if (!any)
+        return PARITY_OK;
+    int fd = open(tmp_path, O_WRONLY);
+    if (fd < 0) {
+        parity_error("rank %d: cannot open %s: %s", rank, tmp_path, strerror(errno));
+        return PARITY_EFAIL;
+    }
+    size_t buf_size = 4u << 20;
+    char *buf = malloc(buf_size);
+    int rc = buf ? 0 : -1;
+    const char *what = "out of memory";
+    for (int i = 0; rc == 0 && i < out->narrays; i++) {
+        const struct out_array *a = &out->array[i];
+        if (offsets[i] < 0 || a->count[0] == 0 || a->count[1] == 0)
+            continue;
+        if (write_block(fd, a, offsets[i], buf, buf_size) < 0) {
+            rc = -1;
+            what = a->name;
+        }
+    }
+    /* Each writer flushes its own part: on a parallel file system another
+     * client's fsync does not cover it. */
+    if (rc == 0 && fsync(fd) < 0) {
+        rc = -1;
+        what = "fsync";
+    }
+    int err = errno;
+    if (close(fd) < 0 && rc == 0) {
+        rc = -1;
+        what = "close";
+        err = errno;
+    }
+    free(buf);
+    if (rc < 0) {
+        parity_error("rank %d: writing /result/%s to %s failed: %s", rank, what, tmp_path,
+                     strerror(err));
+        return PARITY_EFAIL;
+    }
+    return PARITY_OK;
 }
 
 static int write_provenance(hid_t file, const struct run_record *rec)
@@ -263,14 +482,50 @@ static hid_t make_group(hid_t file, const char *name)
     return H5Gcreate2(file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
 }
 
+/* fsync a file or folder by name. */
+static int sync_path(const char *path, int flags)
+{
+    int fd = open(path, flags);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int err = errno;
+    close(fd);
+    errno = err;
+    return rc;
+}
+
+/* rename() that refuses to replace an existing file unless told to:
+ * renameat2(RENAME_NOREPLACE), or, where the file system lacks it, link()
+ * (which also never replaces) then unlink. */
+static int move_into_place(const char *from, const char *to, int replace)
+{
+    if (replace)
+        return rename(from, to);
+#ifdef RENAME_NOREPLACE
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+        return -1;
+#endif
+    if (link(from, to) < 0)
+        return -1;
+    return unlink(from);
+}
+
 int result_write_metadata(const char *tmp_path, const char *path,
                           const struct run_record *rec)
 {
     int rc = PARITY_EFAIL;
     hid_t file = H5I_INVALID_HID, run = H5I_INVALID_HID, timing = H5I_INVALID_HID,
           metrics = H5I_INVALID_HID, result = H5I_INVALID_HID,
-          check = H5I_INVALID_HID;
-    if ((file = H5Fopen(tmp_path, H5F_ACC_RDWR, H5P_DEFAULT)) < 0)
+          check = H5I_INVALID_HID, fapl = H5I_INVALID_HID;
+    /* No sieve buffer: small datasets are then written inside H5Dwrite, whose
+     * failure is seen, not flushed later by an H5Dclose whose result the
+     * helpers do not check (a failed write there left a file of zeros). */
+    if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 || H5Pset_sieve_buf_size(fapl, 0) < 0)
+        goto out;
+    if ((file = H5Fopen(tmp_path, H5F_ACC_RDWR, fapl)) < 0)
         goto out;
     if (write_provenance(file, rec) < 0)
         goto out;
@@ -296,15 +551,35 @@ out:
     if (metrics >= 0) H5Gclose(metrics);
     if (timing >= 0) H5Gclose(timing);
     if (run >= 0) H5Gclose(run);
-    if (file >= 0 && H5Fclose(file) < 0)
+    if (close_file(file) < 0)
         rc = PARITY_EFAIL;
+    if (fapl >= 0) H5Pclose(fapl);
     if (rc != PARITY_OK) {
         parity_error("writing the metadata of %s failed", tmp_path);
         return rc;
     }
+    /* Durable before visible: the data reaches the disk before the name
+     * does, and the name before we say the run is done. */
+    if (sync_path(tmp_path, O_RDWR) < 0) {
+        parity_error("cannot flush %s to disk: %s", tmp_path, strerror(errno));
+        return PARITY_EFAIL;
+    }
     /* Only a complete file gets the real name. */
-    if (rename(tmp_path, path) < 0) {
-        parity_error("cannot rename %s to %s: %s", tmp_path, path, strerror(errno));
+    if (move_into_place(tmp_path, path, rec->cfg->overwrite) < 0) {
+        if (errno == EEXIST)
+            parity_error("%s appeared while the run was going: kept it; give --overwrite "
+                         "to replace it", path);
+        else
+            parity_error("cannot rename %s to %s: %s", tmp_path, path, strerror(errno));
+        return PARITY_EFAIL;
+    }
+    char dir[PATH_MAX];
+    folder_of(path, dir, sizeof dir);
+    if (sync_path(dir, O_RDONLY | O_DIRECTORY) < 0) {
+        /* The file is complete and named: removing it now would lose a good
+         * result, so say the name may not survive a power loss and fail. */
+        parity_error("%s is complete but flushing its folder %s failed: %s", path, dir,
+                     strerror(errno));
         return PARITY_EFAIL;
     }
     return PARITY_OK;

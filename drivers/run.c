@@ -12,12 +12,52 @@
 #include "comm.h"
 #include "result_write.h"
 
+#include <limits.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* Ranks agree on failure (PRK's max-reduce of an error flag) and the lowest
+ * failing rank's message is printed once, by rank 0: messages are held (not
+ * printed) on every rank during the step, see hold_errors(). */
+static int agree(const struct run_ctx *c, int rc)
+{
+    if (!comm_active())
+        return rc;
+    parity_error_hold(0);
+    if (!comm_any(rc != 0))
+        return PARITY_OK;
+    struct {
+        int rc;
+        char msg[252];
+    } mine = {rc, ""}, *all = NULL;
+    snprintf(mine.msg, sizeof mine.msg, "%s", rc ? parity_last_error() : "");
+    if (c->rank == 0 && !(all = calloc((size_t)c->ranks, sizeof mine)))
+        comm_abort(1);
+    comm_gather_bytes(&mine, sizeof mine, all);
+    int worst = PARITY_EFAIL;
+    if (c->rank == 0) {
+        const char *say = "failed on another rank";
+        for (int p = c->ranks - 1; p >= 0; p--)
+            if (all[p].rc != 0) {
+                worst = all[p].rc;
+                say = all[p].msg[0] ? all[p].msg : say;
+            }
+        parity_error("%s", say);
+        free(all);
+    }
+    /* Every rank returns the same status, so mpirun's exit code is it. */
+    comm_bcast_bytes(&worst, sizeof worst);
+    return worst;
+}
+
+static void hold_errors(void)
+{
+    parity_error_hold(comm_active());
+}
 
 /* Start MPI (mpi mode) or refuse a launcher we were not asked to use, then
  * start the thread team so its cost is not in the first repetition. */
@@ -79,8 +119,9 @@ static double available_memory(void)
     return kib * 1024.0;
 }
 
-/* Kernel rules and the memory the run would take, before allocating. */
-static int validate(const struct run_config *cfg)
+/* Kernel rules, the memory the run would take and where its file goes
+ * (folder writable, free space), before allocating or computing. */
+static int validate(const struct run_config *cfg, char *path, size_t size)
 {
     const struct run_ctx *c = &cfg->ctx;
     const struct kernel *k = c->kernel;
@@ -102,6 +143,11 @@ static int validate(const struct run_config *cfg)
             parity_error("%s", msg[0] ? msg : "invalid parameters on another rank");
         return PARITY_EUSAGE;
     }
+    hold_errors();
+    if (c->rank == 0)
+        rc = result_prepare(cfg, result_estimate_bytes(cfg, NULL), path, size);
+    CHECK(agree(c, rc));
+    comm_bcast_bytes(path, size);
     return PARITY_OK;
 }
 
@@ -175,32 +221,40 @@ static void timings(const struct run_config *cfg, const void *state,
     rec->gbytes_per_s = k->bytes(&cfg->ctx, state) / rec->median_seconds / 1e9;
 }
 
-static int write_result(struct run_config *cfg, struct run_record *rec,
-                        char *path, size_t size)
+/* The steps of result_write.h, agreed after each; a failure removes the
+ * temporary file, so nothing that looks finished is left. */
+static int write_result(struct run_config *cfg, struct run_record *rec, const char *path)
 {
-    char tmp[4200];
+    const struct run_ctx *c = &cfg->ctx;
+    char tmp[PATH_MAX + 8];
+    int64_t offsets[KERNEL_MAX_ARRAYS];
     int rc = 0;
-    if (cfg->ctx.rank == 0) {
-        rc = result_path(cfg, path, size);
-        snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    hold_errors();
+    if (c->rank == 0) {
+        rc = result_check_space(path, result_estimate_bytes(cfg, rec->out));
+        if (rc == 0)
+            rc = result_create(tmp, cfg, rec->out, offsets);
     }
-    if (comm_any(rc != 0))
-        return PARITY_EUSAGE;
-    comm_bcast_bytes(tmp, sizeof tmp);
+    if ((rc = agree(c, rc)) != 0)
+        goto fail;
+    comm_bcast_bytes(offsets, sizeof offsets);
+    hold_errors();
     double t0 = timer_now();
-    rc = result_write_arrays(tmp, cfg, rec->out);
+    rc = result_write_blocks(tmp, rec->out, offsets, c->rank);
     rec->write_seconds = comm_max_double(timer_now() - t0);
-    if (comm_any(rc != 0)) {
-        if (cfg->ctx.rank == 0)
-            unlink(tmp);
-        return PARITY_EFAIL;
-    }
-    if (cfg->ctx.rank == 0) {
+    if ((rc = agree(c, rc)) != 0)
+        goto fail;
+    hold_errors();
+    if (c->rank == 0)
         rc = result_write_metadata(tmp, path, rec);
-        if (rc != 0)
-            unlink(tmp);
-    }
-    return comm_any(rc != 0) ? PARITY_EFAIL : PARITY_OK;
+    if ((rc = agree(c, rc)) != 0)
+        goto fail;
+    return PARITY_OK;
+fail:
+    if (c->rank == 0)
+        unlink(tmp);
+    return rc;
 }
 
 static void summary(const struct run_config *cfg, const struct run_record *rec,
@@ -222,7 +276,8 @@ static void summary(const struct run_config *cfg, const struct run_record *rec,
 }
 
 /* Setup through write, with the kernel's state alive. */
-static int measure_and_write(struct run_config *cfg, struct run_record *rec)
+static int measure_and_write(struct run_config *cfg, struct run_record *rec,
+                             const char *path)
 {
     const struct kernel *k = cfg->ctx.kernel;
     void *state = NULL;
@@ -252,8 +307,7 @@ static int measure_and_write(struct run_config *cfg, struct run_record *rec)
     digests(&out, rec);
     timings(cfg, state, my_wall, rank_wall, wall, rec);
 
-    char path[4096] = "";
-    rc = write_result(cfg, rec, path, sizeof path);
+    rc = write_result(cfg, rec, path);
     if (rc == 0 && cfg->ctx.rank == 0 && !cfg->quiet)
         summary(cfg, rec, path);
     k->teardown(state);
@@ -270,11 +324,12 @@ int run_execute(struct run_config *cfg)
 {
     struct run_record rec = {.cfg = cfg};
     provenance_collect(&rec.prov);
+    char path[PATH_MAX] = "";
     int rc = start(cfg, &rec.init_seconds);
     if (rc == 0)
-        rc = validate(cfg);
+        rc = validate(cfg, path, sizeof path);
     if (rc == 0)
-        rc = measure_and_write(cfg, &rec);
+        rc = measure_and_write(cfg, &rec, path);
     comm_finalize();
     return rc;
 }

@@ -16,6 +16,7 @@ struct run_config {
     int reps, warmup;     /* timed and untimed repetitions */
     const char *out_file; /* --out: exact path, or NULL */
     const char *outdir;   /* --outdir: folder for a generated name */
+    int overwrite;        /* --overwrite: --out may replace an existing file */
     int store_full;       /* 1: full arrays; 0: only digests and summaries */
     int quiet;            /* no summary line */
     char command_line[4096];

@@ -18,7 +18,7 @@
 #
 # Exit status: 0 every run succeeded and verify found everything matching;
 # 1 a run failed, verify did not pass, or a result file cannot be read here;
-# 2 bad usage; 130 interrupted.
+# 2 bad usage; 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 set -euo pipefail
 
 PLAN_PROG=sweep
@@ -74,38 +74,47 @@ child=""
 remove_unfinished() {
     find "$camp" -name '*.h5.tmp' -print -delete 2>/dev/null | sed 's/^/sweep: removed unfinished /' || true
 }
-# Every process below pid $1, from /proc (PID (COMM) STATE PPID ...).
-descendants() {
-    local f stat pid ppid rest
-    for f in /proc/[0-9]*/stat; do
-        stat=$(cat "$f" 2>/dev/null) || continue
-        pid=${stat%% *}
-        read -r _ ppid rest <<<"${stat##*) }"
-        [ "$ppid" = "$1" ] && { echo "$pid"; descendants "$pid"; }
+# Every process this sweep starts carries PARITY_SWEEP_ID in its environment
+# (mpirun passes it on to the ranks it starts), so on_signal finds the ranks
+# even when a kill of the whole process group has already ended mpirun and
+# left them orphaned (they lingered ~1 s after the sweep had exited).
+export PARITY_SWEEP_ID="$$-$RANDOM$RANDOM"
+# Fills `found` with the pids carrying this sweep's mark, except this shell;
+# reads /proc with builtins only, so no helper process of ours is listed.
+sweep_processes() {
+    local f pid entry
+    found=()
+    for f in /proc/[0-9]*/environ; do
+        pid=${f#/proc/}
+        pid=${pid%/environ}
+        [ "$pid" = "$$" ] && continue
+        { mapfile -d '' -t entries <"$f"; } 2>/dev/null || continue
+        for entry in "${entries[@]}"; do
+            if [ "$entry" = "PARITY_SWEEP_ID=$PARITY_SWEEP_ID" ]; then found+=("$pid"); break; fi
+        done
     done
-    return 0
 }
-# Stop the running step and everything it started (mpirun's ranks are its
-# children but not in its process group), then remove what they left.
+# Stop the running step and everything it started (mpirun's ranks are not in
+# its process group), wait until they are gone (TERM, then KILL after 5 s),
+# remove what they left, and exit 128 + the signal's number.
 on_signal() {
+    local signo=$1 t=0
     trap '' INT TERM
     echo
     echo "sweep: interrupted"
-    if [ -n "$child" ]; then
-        local pids p t=0
-        pids=$(descendants "$child")
-        echo "sweep: stopping the running step (pid $child)"
-        kill -TERM "$child" 2>/dev/null || true
-        wait "$child" 2>/dev/null || true
-        for p in $pids; do kill -TERM "$p" 2>/dev/null || true; done
-        for p in $pids; do
-            while kill -0 "$p" 2>/dev/null && [ "$t" -lt 50 ]; do sleep 0.1; t=$((t + 1)); done
-            kill -KILL "$p" 2>/dev/null || true
-        done
-    fi
+    [ -n "$child" ] && echo "sweep: stopping the running step (pid $child)"
+    sweep_processes
+    while [ "${#found[@]}" -gt 0 ] && [ "$t" -lt 100 ]; do
+        if [ "$t" -lt 50 ]; then kill -TERM "${found[@]}" 2>/dev/null || true
+        else kill -KILL "${found[@]}" 2>/dev/null || true; fi
+        sleep 0.1
+        t=$((t + 1))
+        sweep_processes
+    done
+    [ -n "$child" ] && { wait "$child" 2>/dev/null || true; }
     remove_unfinished
     echo "sweep: nothing unfinished is left; rerun the same command to resume"
-    exit 130
+    exit $((128 + signo))
 }
 
 # ---- the plan -------------------------------------------------------------
@@ -139,7 +148,8 @@ fi
 mkdir -p "$camp"
 [ -f "$camp/plan.env" ] || plan_write "$camp/plan.env" "jobs/sweep.sh on $(hostname) ($cores cores)"
 log=$camp/sweep.log
-trap on_signal INT TERM
+trap 'on_signal 2' INT
+trap 'on_signal 15' TERM
 
 # What is done already.  Damaged and unfinished files go to quarantine/ and
 # their runs are redone; a file that cannot be read here stops the sweep

@@ -5,7 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "../../common/error.h"
 #include "../../common/numparse.h"
 #include "../../drivers/run.h"
 
@@ -87,6 +90,73 @@ static void test_run_parse_rejects_bad_input(void **state)
     assert_int_equal(parse(&cfg, 4, variant), -2);
 }
 
+/* Only decimal forms: strtod would read 0x10 as 16 and "inf" as infinity. */
+static void test_run_parse_accepts_only_decimal_numbers(void **state)
+{
+    (void)state;
+    static struct run_config cfg;
+    const char *bad[] = {"0x10", "0X1A", " 16", "16 ", "inf", "nan", "1e", "e5", "_1", "0b11", "+"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *argv[] = {"run", "pi", "--n", (char *)bad[i], NULL};
+        assert_int_equal(parse(&cfg, 4, argv), PARITY_EUSAGE);
+    }
+    const char *good[] = {"16", "2e7", "2E7", "4_000_000", "1.5e3", "+16"};
+    const int64_t want[] = {16, 20000000, 20000000, 4000000, 1500, 16};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        char *argv[] = {"run", "pi", "--n", (char *)good[i], NULL};
+        assert_int_equal(parse(&cfg, 4, argv), 0);
+        assert_int_equal(kernel_param(&cfg.ctx, "n"), want[i]);
+    }
+}
+
+/* OMP_NUM_THREADS gets the --threads limit (100000 segfaulted libgomp). */
+static void test_run_parse_limits_omp_num_threads(void **state)
+{
+    (void)state;
+    static struct run_config cfg;
+    char *argv[] = {"run", "pi", "--mode", "omp", NULL};
+    setenv("OMP_NUM_THREADS", "100000", 1);
+    assert_int_equal(parse(&cfg, 4, argv), PARITY_EUSAGE);
+    assert_non_null(strstr(parity_last_error(), "out of range"));
+    setenv("OMP_NUM_THREADS", "0x10", 1);
+    assert_int_equal(parse(&cfg, 4, argv), PARITY_EUSAGE);
+    setenv("OMP_NUM_THREADS", "4096,2", 1);
+    assert_int_equal(parse(&cfg, 4, argv), 0);
+    assert_int_equal(cfg.ctx.threads, 4096);
+    setenv("OMP_NUM_THREADS", "3", 1);
+    assert_int_equal(parse(&cfg, 4, argv), 0);
+    assert_int_equal(cfg.ctx.threads, 3);
+    unsetenv("OMP_NUM_THREADS");
+}
+
+/* Names are shown as typed: "pi\x01", never a "pi" that looks valid. */
+static void test_unknown_names_are_printed_escaped(void **state)
+{
+    (void)state;
+    static struct run_config cfg;
+    char out[64];
+    assert_string_equal(parity_escape("pi\x01", out, sizeof out), "pi\\x01");
+    assert_string_equal(parity_escape("a\\b\tc\xff", out, sizeof out), "a\\x5cb\\x09c\\xff");
+    assert_string_equal(parity_escape("heat", out, sizeof out), "heat");
+    assert_string_equal(parity_escape("\x01\x02\x03", out, 6), "\\x01"); /* cut whole */
+    char *argv[] = {"run", "pi\x01", NULL};
+    assert_int_equal(parse(&cfg, 2, argv), PARITY_EUSAGE);
+    assert_non_null(strstr(parity_last_error(), "'pi\\x01'"));
+}
+
+/* --out/--overwrite parse; the refusal itself needs a file (faults.bats). */
+static void test_run_parse_overwrite_flag(void **state)
+{
+    (void)state;
+    static struct run_config cfg;
+    char *plain[] = {"run", "pi", "--out", "x.h5", NULL};
+    char *over[] = {"run", "pi", "--out", "x.h5", "--overwrite", NULL};
+    assert_int_equal(parse(&cfg, 4, plain), 0);
+    assert_int_equal(cfg.overwrite, 0);
+    assert_int_equal(parse(&cfg, 5, over), 0);
+    assert_int_equal(cfg.overwrite, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -96,6 +166,10 @@ int main(void)
         cmocka_unit_test(test_run_parse_param_equal_to_preset_keeps_preset),
         cmocka_unit_test(test_run_parse_two_hand_set_params_stay_custom),
         cmocka_unit_test(test_run_parse_rejects_bad_input),
+        cmocka_unit_test(test_run_parse_accepts_only_decimal_numbers),
+        cmocka_unit_test(test_run_parse_limits_omp_num_threads),
+        cmocka_unit_test(test_unknown_names_are_printed_escaped),
+        cmocka_unit_test(test_run_parse_overwrite_flag),
     };
     return cmocka_run_group_tests_name("cli_parsing", tests, NULL, NULL);
 }
