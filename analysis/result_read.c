@@ -241,6 +241,7 @@ int result_read(const char *path, struct result_file *r, int load_arrays)
             h5_attr_get_int64(g, "oversubscribed", &r->oversubscribed);
             H5Gclose(g);
         }
+        placement_read(file, &r->spread);
     }
     H5Fclose(file);
     if (rc != 0)
