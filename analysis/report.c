@@ -101,12 +101,35 @@ static void add_note(struct report_row *w, const char *fmt, ...)
     va_end(ap);
 }
 
-static void row_init(struct report_row *w, const struct judged_run *run, int with_machine)
+/* "MPICH" from "MPICH Version: 4.0.2", "Open MPI" from "Open MPI v4.1.4". */
+static void mpi_short_name(const char *lib, char *buf, size_t size)
+{
+    size_t n = strcspn(lib, " :,");
+    if (strncmp(lib, "Open MPI", 8) == 0)
+        n = 8;
+    snprintf(buf, size, "%.*s", (int)n, lib);
+}
+
+/* Cores used are ranks x threads wherever they sit: efficiency and speedup
+ * are per core, one node or several.  Runs on several nodes, and MPI runs
+ * when the campaign mixes MPI libraries, are lines of their own. */
+static void row_init(struct report_row *w, const struct judged_run *run, int with_machine,
+                     int with_mpi)
 {
     const struct result_file *m = &run->meta;
     w->run = run;
     w->cores = (int)(m->ranks * m->threads);
     row_label(m, w->label, sizeof w->label);
+    if (m->spread.nodes > 1) {
+        size_t n = strlen(w->label);
+        snprintf(w->label + n, sizeof w->label - n, " on %lld nodes", (long long)m->spread.nodes);
+    }
+    if (with_mpi && strcmp(m->mode, "mpi") == 0 && m->spread.mpi_library[0]) {
+        char name[32];
+        size_t n = strlen(w->label);
+        mpi_short_name(m->spread.mpi_library, name, sizeof name);
+        snprintf(w->label + n, sizeof w->label - n, " (%s)", name);
+    }
     if (with_machine) { /* different machines are different lines and fits */
         size_t n = strlen(w->label);
         snprintf(w->label + n, sizeof w->label - n, " @m%d", w->machine + 1);
@@ -146,7 +169,7 @@ static void row_speedup(struct report *r, int i, int base, int base_seq)
 static void row_notes(struct report_row *w, int several_hosts)
 {
     const struct result_file *m = &w->run->meta;
-    if (several_hosts)
+    if (several_hosts && m->spread.nodes <= 1) /* several nodes: the label says so */
         add_note(w, "on %s", m->hostname);
     if (m->oversubscribed)
         add_note(w, "oversubscribed: %d on %lld CPUs", w->cores, (long long)m->cpus_available);
@@ -483,6 +506,28 @@ static void build_machines(struct report *r)
     }
 }
 
+/* The MPI libraries that ran the campaign's mpi-mode runs (provenance). */
+static void build_mpi_libraries(struct report *r)
+{
+    const struct campaign *c = r->campaign;
+    size_t used = 0;
+    for (int i = 0; i < c->n; i++) {
+        const char *lib = c->run[i].meta.spread.mpi_library;
+        if (strcmp(c->run[i].meta.mode, "mpi") != 0 || !lib[0])
+            continue;
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++)
+            seen = strcmp(c->run[j].meta.mode, "mpi") == 0 &&
+                   strcmp(c->run[j].meta.spread.mpi_library, lib) == 0;
+        if (seen)
+            continue;
+        r->nmpi++;
+        if (used < sizeof r->mpi_libraries)
+            used += (size_t)snprintf(r->mpi_libraries + used, sizeof r->mpi_libraries - used,
+                                     "%s%s", used ? "; " : "", lib);
+    }
+}
+
 int report_build(struct report *r)
 {
     struct campaign *c = r->campaign;
@@ -491,8 +536,9 @@ int report_build(struct report *r)
     if (!r->row)
         return PARITY_EFAIL;
     build_machines(r);
+    build_mpi_libraries(r);
     for (int i = 0; i < c->n; i++)
-        row_init(&r->row[i], &c->run[i], r->nmachines > 1);
+        row_init(&r->row[i], &c->run[i], r->nmachines > 1, r->nmpi > 1);
     CHECK(build_problems(r));
     for (int k = 0; k < r->nproblems; k++) {
         struct report_problem *p = &r->problem[k];

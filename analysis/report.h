@@ -96,6 +96,8 @@ struct report {
     struct report_breakeven *be;
     int nbe;
     int nhosts;              /* distinct hostnames */
+    int nmpi;                /* distinct MPI libraries of the mpi-mode runs */
+    char mpi_libraries[256]; /* "Open MPI v4.1.4; MPICH Version: 4.0.2" */
     int nmachines;           /* kinds of machine: CPU model and CPUs online */
     char machine[REPORT_MAX_MACHINES][200];       /* "AMD EPYC, 2 CPUs online" */
     char machine_hosts[REPORT_MAX_MACHINES][200]; /* "node1, node2, ..." */

@@ -101,6 +101,8 @@ static void md_header(const struct report *r, FILE *f)
         for (int k = 0; k < r->nmachines; k++)
             fprintf(f, "%s**m%d** = %s (%s)%s", k ? "; " : "", k + 1, r->machine[k],
                     r->machine_hosts[k], k + 1 == r->nmachines ? ".  \n" : "");
+    if (r->nmpi > 0)
+        fprintf(f, "MPI runs made with %s.  \n", r->mpi_libraries);
     fprintf(f, "Written by `parity report` %s. Per run: `parity info FILE.h5`; every number "
                "below is also in `results.csv`.\n",
             PARITY_VERSION);
@@ -420,6 +422,8 @@ static void csv_row(const struct report *r, int i, const char *names[], int nnam
     csv_num(f, "%.0f", (double)m->cores_online);
     csv_num(f, "%.0f", (double)m->cpus_available);
     csv_num(f, "%.0f", (double)m->oversubscribed);
+    csv_num(f, "%.0f", m->spread.nodes > 0 ? (double)m->spread.nodes : NAN);
+    csv_field(f, m->spread.mpi_library, 0);
     for (int k = 0; k < nnames; k++)
         csv_field(f, run_attr_value(m, names[k]), 0);
     csv_num(f, "%.0f", (double)m->nreps);
@@ -456,7 +460,8 @@ int report_write_csv(const struct report *r, const char *file)
     int nnames = run_attr_names(r, names, 64);
     static const char *const before[] = {"file", "hostname", "cpu_model", "slurm_job_id",
                                          "created_utc", "git_commit", "cores_online",
-                                         "cpus_available", "oversubscribed"};
+                                         "cpus_available", "oversubscribed", "nodes",
+                                         "mpi_library"};
     static const char *const after[] = {
         "nreps", "median_s", "min_s", "max_s", "mean_s", "stddev_s", "init_s", "gflops",
         "gbytes_per_s", "speedup", "speedup_lo95", "speedup_hi95", "speedup_baseline",

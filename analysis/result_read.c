@@ -429,6 +429,7 @@ static int read_placement(hid_t file, struct result_file *r)
     h5_attr_get_int64(g, "cpus_available", &r->cpus_available);
     h5_attr_get_int64(g, "oversubscribed", &r->oversubscribed);
     H5Gclose(g);
+    placement_read(file, &r->spread); /* hosts of the ranks: optional, bounded */
     return 0;
 }
 

@@ -4,6 +4,7 @@
 #define PARITY_RESULT_READ_H
 
 #include "../kernels/kernel.h"
+#include "placement_read.h"
 
 #include <stdint.h>
 
@@ -58,6 +59,7 @@ struct result_file {
     double median_seconds, init_seconds, gflops, gbytes_per_s;
     int64_t cpus_available; /* /placement: CPUs the job could use on a host */
     int64_t oversubscribed; /* ranks x threads exceeded them */
+    struct run_spread spread; /* hosts of the ranks (nodes), MPI library */
     int nrun_attrs;         /* every /run attribute, in name order, as text */
     struct run_attr run_attr[RESULT_MAX_RUN_ATTRS];
 };

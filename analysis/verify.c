@@ -17,15 +17,22 @@
 struct totals {
     int count[V_COUNT];
     int check_failed, nonfinite, fast_math;
+    int show_nodes; /* some run's ranks sat on several hosts: a nodes column */
 };
 
-static void print_row(const struct judged_run *e, const char *verdict, const char *detail)
+static void print_row(const struct judged_run *e, const char *verdict, const char *detail,
+                      int show_nodes)
 {
     const struct result_file *r = &e->meta;
     char shown[1200];
     text_escape(detail, shown, sizeof shown); /* details quote file names */
-    printf("  %-4s %3lld %3lld  %-6s %-10s %-17s %s\n", r->mode, (long long)r->ranks,
-           (long long)r->threads, r->reduce, r->variant, verdict, shown);
+    char nodes[24] = "?"; /* hosts of the ranks, from /placement */
+    if (r->spread.nodes > 0)
+        snprintf(nodes, sizeof nodes, "%lld", (long long)r->spread.nodes);
+    printf("  %-4s %3lld %3lld", r->mode, (long long)r->ranks, (long long)r->threads);
+    if (show_nodes)
+        printf(" %5s", nodes);
+    printf("  %-6s %-10s %-17s %s\n", r->reduce, r->variant, verdict, shown);
 }
 
 /* One row: the verdict, then what else is wrong with the run. */
@@ -60,14 +67,16 @@ static void report_run(const struct judged_run *e, struct totals *t)
     }
     char detail[1200];
     snprintf(detail, sizeof detail, "%s%s", c->detail, extra);
-    print_row(e, verdict_names[c->verdict], detail);
+    print_row(e, verdict_names[c->verdict], detail, t->show_nodes);
 }
 
 static void verify_group(const struct campaign *c, int lo, int hi, struct totals *t)
 {
     printf("%s\n", c->run[lo].problem);
-    printf("  %-4s %3s %3s  %-6s %-10s %-17s %s\n", "mode", "p", "t", "reduce", "variant",
-           "verdict", "detail");
+    printf("  %-4s %3s %3s", "mode", "p", "t");
+    if (t->show_nodes)
+        printf(" %5s", "nodes");
+    printf("  %-6s %-10s %-17s %s\n", "reduce", "variant", "verdict", "detail");
     for (int i = lo; i < hi; i++)
         if (c->run[i].judged)
             report_run(&c->run[i], t);
@@ -86,7 +95,9 @@ static void verify_usage(FILE *out)
           "data does not match its digest, or is unreadable: redo that run; a damaged\n"
           "reference is replaced by the next seq run).  Also reports failed\n"
           "self-checks, NaN/Inf and fast-math builds.  A campaign's quarantine/\n"
-          "folder (damaged files moved there by jobs/sweep.sh) is skipped.\n"
+          "folder (damaged files moved there by jobs/sweep.sh) is skipped.  A nodes\n"
+          "column (distinct hosts of the ranks, from /placement) appears when some\n"
+          "run's ranks sat on several hosts.\n"
           "\n"
           "Exit status: 0 everything matched; 1 a mismatch, damaged file, failed\n"
           "self-check, NaN/Inf or missing baseline; 2 bad usage or a file that cannot\n"
@@ -107,6 +118,8 @@ int cmd_verify(int argc, char **argv)
         parity_error("no result files (*.h5) under the given path(s)");
     campaign_judge(&c);
     struct totals t = {0};
+    for (int i = 0; i < c.n; i++)
+        t.show_nodes |= c.run[i].meta.spread.nodes > 1;
     for (int lo = 0, hi; lo < c.n; lo = hi) {
         hi = campaign_group_end(&c, lo);
         verify_group(&c, lo, hi, &t);

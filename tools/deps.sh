@@ -3,7 +3,8 @@
 #   tools/deps.sh check build      one clear line + exit 1 if a build package is missing
 #   tools/deps.sh install [GROUP]  apt-get install what is missing (root or sudo);
 #                                  otherwise print the exact command and exit 1
-# GROUP: build (compile), test (make check), run (make run), all (default).
+# GROUP: build (compile), test (make check), run (make run), mpich (make MPI=mpich),
+# all (default).
 set -euo pipefail
 
 build_pkgs=(gcc make pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools)
@@ -15,16 +16,22 @@ test_pkgs=(libcmocka-dev bats perl slurm-wlm munge gnuplot-nox)
 # its TSan runtime, Archer (in libomp-14-dev) and llvm-symbolizer (llvm-14).
 test_pkgs+=(clang libomp-14-dev libclang-rt-14-dev llvm-14)
 run_pkgs=(gnuplot-nox)
+# The second MPI: `make MPI=mpich` builds against these, and `make check`
+# runs the MPI tests with that build too (util-linux/iproute2: nsenter,
+# unshare and ip for the multi-node test cluster).
+mpich_pkgs=(mpich libmpich-dev libhdf5-mpich-dev)
+cluster_pkgs=(iproute2 util-linux)
 
 usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; }
 
 packages_for() {
     case "$1" in
         build) echo "${build_pkgs[@]}" "${optional_pkgs[@]}" ;;
-        test) echo "${build_pkgs[@]}" "${optional_pkgs[@]}" "${test_pkgs[@]}" ;;
+        test) echo "${build_pkgs[@]}" "${optional_pkgs[@]}" "${test_pkgs[@]}" "${mpich_pkgs[@]}" "${cluster_pkgs[@]}" ;;
+        mpich) echo "${mpich_pkgs[@]}" gcc make pkg-config hdf5-tools ;;
         run) echo "${build_pkgs[@]}" "${optional_pkgs[@]}" "${run_pkgs[@]}" ;;
-        all) echo "${build_pkgs[@]}" "${optional_pkgs[@]}" "${test_pkgs[@]}" "${run_pkgs[@]}" ;;
-        *) echo "deps.sh: unknown group '$1' (build, test, run, all)" >&2; exit 2 ;;
+        all) echo "${build_pkgs[@]}" "${optional_pkgs[@]}" "${test_pkgs[@]}" "${run_pkgs[@]}" "${mpich_pkgs[@]}" "${cluster_pkgs[@]}" ;;
+        *) echo "deps.sh: unknown group '$1' (build, test, run, mpich, all)" >&2; exit 2 ;;
     esac
 }
 

@@ -5,10 +5,18 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 parity() { "$PARITY" "$@"; }
 
 # mpirun with as many ranks as asked, even past the cores (--oversubscribe).
+# PARITY_MPIEXEC replaces the launcher: `make test-mpich` sets it to
+# "mpiexec.mpich -n" (MPICH's Hydra runs past the cores and binds nothing by
+# default, so it needs no equivalent of --oversubscribe).
 mpi() {
     local np=$1
     shift
-    mpirun --oversubscribe -np "$np" "$PARITY" "$@"
+    if [ -n "${PARITY_MPIEXEC:-}" ]; then
+        # shellcheck disable=SC2086
+        $PARITY_MPIEXEC "$np" "$PARITY" "$@"
+    else
+        mpirun --oversubscribe -np "$np" "$PARITY" "$@"
+    fi
 }
 
 # Fail with a message (bats shows it) unless the command's stderr is exactly
