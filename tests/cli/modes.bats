@@ -44,7 +44,7 @@ setup_file() {
         rows=$(verify_rows "$CAMPAIGN/$k" | awk '$4 == "fast"')
         echo "$rows"
         [ "$(echo "$rows" | wc -l)" -eq 2 ]
-        ! echo "$rows" | grep -q MISMATCH
+        [[ "$rows" != *MISMATCH* ]]
     done
 }
 

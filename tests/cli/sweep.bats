@@ -35,9 +35,12 @@ EOF
 
 full_output() { cat "$BATS_FILE_TMPDIR/full.out"; }
 # some process's command line contains $1
+# Is a process running whose command line contains $1?  The command lines
+# are collected first: a grep in the same pipeline would find its own.
 running_with() {
-    local f
-    for f in /proc/[0-9]*/cmdline; do tr '\0' ' ' <"$f" 2>/dev/null; echo; done | grep -qF -- "$1"
+    local f all=""
+    for f in /proc/[0-9]*/cmdline; do all+="$(tr '\0' ' ' <"$f" 2>/dev/null)"$'\n'; done
+    [[ "$all" == *"$1"* ]]
 }
 h5_count() { find "$1" -name '*.h5' | wc -l; }
 # a python with h5py (Debian's python3-h5py; a pyenv python may lack it)
@@ -81,7 +84,8 @@ stamps() { find "$1" -name '*.h5' -printf '%P %T@\n' | sort; }
     full_output | grep -q "pi mpi p=$OVER t=1 tiny … .*oversubscribed: $OVER rank(s) x 1 thread(s) on $(nproc) cores"
     log="$RESULTS/full/sweep.log"
     grep "pi mpi p=$OVER t=1 tiny:" "$log" | grep -q -- "mpirun -np $OVER --oversubscribe"
-    ! grep "pi mpi p=1 t=1 tiny:" "$log" | grep -q -- --oversubscribe
+    grep -q "pi mpi p=1 t=1 tiny:" "$log"
+    [ "$(grep "pi mpi p=1 t=1 tiny:" "$log" | grep -c -- --oversubscribe)" -eq 0 ]
     grep "pi omp p=1 t=2 tiny:" "$log" | grep -q "OMP_PLACES=cores OMP_PROC_BIND=close"
     if [ "$(nproc)" -ge 4 ]; then
         grep "pi mpi p=2 t=2 tiny:" "$log" | grep -q -- "--map-by slot:PE=2"
@@ -190,7 +194,8 @@ stamps() { find "$1" -name '*.h5' -printf '%P %T@\n' | sort; }
     n=$(h5_count "$C")
     [ "$n" -lt 5 ]
     for f in "$C"/*.h5; do [ -e "$f" ] || continue; parity info "$f" >/dev/null; done
-    ! running_with "--outdir $C"
+    run running_with "--outdir $C"
+    [ "$status" -ne 0 ]
     before=$(stamps "$C")
     run "$SWEEP" "${args[@]}"
     echo "$output"
@@ -234,7 +239,7 @@ stamps() { find "$1" -name '*.h5' -printf '%P %T@\n' | sort; }
     [ "${wide##* }" -ge 16 ]
     echo "$output" | grep -q '^  plan: wide_kernels="iowait"'
     echo "$output" | grep -qE '^\[1/[0-9]+\] pi seq p=1 t=1 small$'
-    ! echo "$output" | grep -qE '^\[[0-9]+/[0-9]+\] pi mpi'
+    [ -z "$(grep -E '^\[[0-9]+/[0-9]+\] pi mpi' <<<"$output")" ]
     # a latency-bound kernel's threads go far past the cores
     run "$SWEEP" --kernels pi --modes omp --wide-kernels pi --wide-threads 1,32 --campaign "$BATS_TEST_TMPDIR/w" --dry-run
     [ "$status" -eq 0 ]

@@ -128,7 +128,8 @@ setup() {
     log=$(ls "$R"/bad/slurm/parity-N1n1c1-"$id".out)
     cat "$log"
     grep -q "step pi seq p=1 t=1 tiny FAILED (exit 2); stopping the job" "$log"
-    ! grep -q '^\[2/2\]' "$log"          # set -e: the next configuration never ran
+    run grep -q '^\[2/2\]' "$log"       # set -e: the next configuration never ran
+    [ "$status" -eq 1 ]
     [ -z "$(find "$R/bad" -name '*.h5*')" ]
 }
 
@@ -156,6 +157,6 @@ setup() {
     echo "$output"
     [ "$status" -eq 0 ]
     [[ "$output" == *"6 run(s) already have a result file"* ]]
-    ! echo "$output" | grep -q 'parity.sbatch'
+    [[ "$output" != *parity.sbatch* ]]
     echo "$output" | grep -q '^sbatch --parsable --job-name=parity-analysis .*analysis.sbatch'
 }
