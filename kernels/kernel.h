@@ -97,6 +97,10 @@ struct mode_impl {
 struct verify_policy {
     double rtol, atol; /* tolerance used for --reduce fast and for variants
                           that differ from the reference by design */
+    /* NULL or NULL-terminated: variants that do exactly the default variant's
+     * arithmetic, only in another order of points (heat temporal), so their
+     * repro results must be bitwise the default's, not merely close. */
+    const char *const *bitwise_variants;
 };
 
 struct kernel {

@@ -77,3 +77,15 @@ all_temporal_bitwise() { # FOLDER WANT
         awk -v g="$gb" -v s="$sec" 'BEGIN { b = g * s * 1e9; exit !(b > 1.59e6 && b < 1.61e6) }'
     done
 }
+
+@test "verify holds temporal to explicit's bits: one ulp off is a MISMATCH, exit 1" {
+    D="$BATS_TEST_TMPDIR/ulp"
+    parity run heat --size tiny --reps 1 --warmup 0 --out "$D/ref.h5" --quiet
+    parity run heat --size tiny --variant temporal --reps 1 --warmup 0 --out "$D/t.h5" --quiet
+    # grid[65] is interior (n = 64, row 1): ~1e-16 is a last-bit change there
+    "$PARITY_BUILD/tests/h5perturb" "$D/t.h5" grid 65 1e-17
+    run parity verify "$D"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    echo "$output" | awk '$5 == "temporal"' | grep -q MISMATCH
+}

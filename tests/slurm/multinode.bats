@@ -170,7 +170,7 @@ setup() {
     done
 }
 
-@test "the grid was written collectively into one file by ranks on three hosts" {
+@test "the grid was written into one file by ranks on three hosts, each its own rows in place" {
     f=$(ls "$R"/span/nodes-3/heat_mpi_p3_t1_*.h5)
     [ "$(hosts_of "$f")" -eq 3 ]
     # the whole 64 x 64 grid is in the file (rows from every rank: each owns
