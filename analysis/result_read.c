@@ -347,12 +347,18 @@ static int read_timing(hid_t file, struct result_file *r)
         return fail(r, "/timing/wall is not float64[reps] of finite, non-negative seconds");
     if (!isfinite(r->median_seconds) || r->median_seconds < 0)
         return fail(r, "/timing median_seconds is not a finite, non-negative time");
-    hid_t m = H5Gopen2(file, "metrics", H5P_DEFAULT);
-    if (m >= 0) {
-        h5_attr_get_double(m, "gflops", &r->gflops);
-        h5_attr_get_double(m, "gbytes_per_s", &r->gbytes_per_s);
-        H5Gclose(m);
-    }
+    /* Every parity writes /metrics, and report takes the work per run from
+     * these rates: a file whose metrics cannot be read is damaged. */
+    hid_t m = H5Lexists(file, "metrics", H5P_DEFAULT) > 0
+                  ? H5Gopen2(file, "metrics", H5P_DEFAULT) : H5I_INVALID_HID;
+    if (m < 0)
+        return fail(r, "no readable /metrics group");
+    e = h5_attr_get_double(m, "gflops", &r->gflops);
+    e |= h5_attr_get_double(m, "gbytes_per_s", &r->gbytes_per_s);
+    H5Gclose(m);
+    if (e || !isfinite(r->gflops) || r->gflops < 0 || !isfinite(r->gbytes_per_s) ||
+        r->gbytes_per_s < 0)
+        return fail(r, "/metrics gflops and gbytes_per_s are not finite, non-negative rates");
     return 0;
 }
 
