@@ -54,6 +54,13 @@ BLAS_CFLAGS := $(if $(HAVE_BLAS),-DPARITY_HAVE_BLAS $(shell pkg-config --cflags 
 BLAS_LIBS   := $(if $(HAVE_BLAS),$(shell pkg-config --libs openblas))
 REQ_CFLAGS  := -std=gnu11 -fopenmp -ffp-contract=off -fno-fast-math -fno-math-errno -Wall -Wextra \
                -Wno-unknown-pragmas $(HDF5_CFLAGS) $(BLAS_CFLAGS)
+# The one flag family that breaks the product's promise (it licenses
+# reassociation, so sums stop being bitwise reproducible): refused, not
+# silently overridden by the -fno-fast-math above.
+UNSAFE_MATH := $(filter -ffast-math -Ofast -funsafe-math-optimizations -fassociative-math,$(CFLAGS))
+ifneq ($(UNSAFE_MATH),)
+$(error parity: CFLAGS has $(UNSAFE_MATH): it reorders floating-point sums and breaks the bitwise promise; build without it)
+endif
 ALL_CFLAGS  := $(REQ_CFLAGS) $(CFLAGS) $(SANITIZE)
 ALL_LDFLAGS := -fopenmp $(LDFLAGS) $(SANITIZE)
 LIBS        := $(HDF5_LIBS) $(BLAS_LIBS) -lm
@@ -239,7 +246,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/$(BIN_NAME)
 
 clean:
-	rm -rf build build-asan build-fuzz build-x86 build-clang build-tsan build-mpich
+	rm -rf build build-asan build-fuzz build-x86 build-clang build-tsan build-mpich build-avx2 $(BUILD)
 
 # ---- reader fuzzer (tests/fuzz): clang, libFuzzer, ASan + UBSan --------------
 #   make fuzz [FUZZ_SECONDS=600]   build build-fuzz/fuzz_reader and run it on a

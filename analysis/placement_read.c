@@ -69,7 +69,14 @@ void placement_read(hid_t file, struct run_spread *s)
         /* one line, tabs and runs of blanks as one space: "MPICH Version:\t4.0.2" */
         size_t o = 0;
         for (size_t i = 0; lib[i] && lib[i] != '\n' && o + 1 < sizeof s->mpi_library; i++) {
-            char c = lib[i] == '\t' ? ' ' : lib[i];
+            /* h5_attr_get_string hands control characters back escaped:
+             * MPICH's tab arrives as the four characters \x09 */
+            if (strncmp(lib + i, "\\x0a", 4) == 0)
+                break; /* an escaped newline: the first line only */
+            int tab = strncmp(lib + i, "\\x09", 4) == 0;
+            char c = tab || lib[i] == '\t' ? ' ' : lib[i];
+            if (tab)
+                i += 3;
             if (c == ' ' && (o == 0 || s->mpi_library[o - 1] == ' '))
                 continue;
             s->mpi_library[o++] = c;

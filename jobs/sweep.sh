@@ -70,9 +70,17 @@ plan_mpirun_as_root
 
 # ---- interruption ---------------------------------------------------------
 
-child=""
+child="" step_tmp=""
+# Remove the unfinished file of the step this sweep was running, and only
+# that one: another job writing into the same campaign keeps its .tmp (and a
+# .tmp left from earlier is quarantined on resume, never deleted).
 remove_unfinished() {
-    find "$camp" -name '*.h5.tmp' -print -delete 2>/dev/null | sed 's/^/sweep: removed unfinished /' || true
+    local f
+    [ -n "$step_tmp" ] || return 0
+    for f in $step_tmp; do
+        [ -e "$f" ] && rm -f -- "$f" && echo "sweep: removed unfinished $f"
+    done
+    return 0
 }
 # Every process this sweep starts carries PARITY_SWEEP_ID in its environment
 # (mpirun passes it on to the ranks it starts), so on_signal finds the ranks
@@ -196,10 +204,11 @@ for run in "${runs[@]}"; do
     t0=$EPOCHREALTIME
     rc=0
     # In the background so that a signal reaches the trap at once.
+    step_tmp="$dir/${f[0]}_${f[2]}_p${f[3]}_t${f[4]}_*.h5.tmp"
     "${cmd[@]}" >>"$log" 2>&1 </dev/null &
     child=$!
     wait "$child" || rc=$?
-    child=""
+    child="" step_tmp=""
     dt=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
     ran=$((ran + 1))
     left=$((left - 1))

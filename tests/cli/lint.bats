@@ -19,3 +19,15 @@ lint=$BATS_TEST_DIRNAME/../lint/bats-negation.sh
     [ "${#lines[@]}" -eq 1 ]
     [[ "${lines[0]}" == *broken.bats:6:* ]]
 }
+
+@test "make refuses -ffast-math in CFLAGS with one line (it would break the bitwise promise)" {
+    cd "$BATS_TEST_DIRNAME/../.."
+    for flag in -ffast-math -Ofast -fassociative-math; do
+        run make --no-print-directory CFLAGS="-O2 $flag" BUILD="$BATS_TEST_TMPDIR/b" all
+        echo "$output"
+        [ "$status" -ne 0 ]
+        [ "${#lines[@]}" -eq 1 ]
+        [[ "$output" == *"parity: CFLAGS has $flag"*"breaks the bitwise promise"* ]]
+    done
+    [ ! -e "$BATS_TEST_TMPDIR/b" ]
+}
