@@ -15,6 +15,9 @@ test_pkgs=(libcmocka-dev bats perl slurm-wlm munge gnuplot-nox)
 # The cross-build and race tests (make cross, make tsan): clang with libomp,
 # its TSan runtime, Archer (in libomp-14-dev) and llvm-symbolizer (llvm-14).
 test_pkgs+=(clang libomp-14-dev libclang-rt-14-dev llvm-14)
+# The corrupt-file corpus and the lock-failure resume test use h5py as an
+# independent HDF5 client.
+test_pkgs+=(python3-h5py python3-numpy)
 run_pkgs=(gnuplot-nox)
 # The second MPI: `make MPI=mpich` builds against these, and `make check`
 # runs the MPI tests with that build too (util-linux/iproute2: nsenter,

@@ -19,7 +19,7 @@ setup_file() {
     parity run heat --size tiny --out "$ORIG/heat_seq.h5" --quiet
     parity run heat --size tiny --mode omp --threads 2 --out "$ORIG/heat_omp.h5" --quiet
     local py t
-    py=$(corpus_python)
+    py=$(h5py_python)
     mkdir -p "$MUT/pi_omp" "$MUT/heat_seq"
     # every structural mutant of a non-reference run; of the reference (a
     # 2-D array), those that touch what the other runs are judged against
@@ -30,15 +30,6 @@ setup_file() {
         schema-newer vlen-strings impossible-ranks-negative
 }
 
-# a python with h5py (Debian's python3-h5py; a pyenv python may lack it)
-corpus_python() {
-    local p
-    for p in /usr/bin/python3 python3; do
-        "$p" -c 'import h5py' 2>/dev/null && { echo "$p"; return 0; }
-    done
-    echo "no python3 with h5py (apt-get install python3-h5py)" >&2
-    return 1
-}
 
 # Run one command under the watchdog; print its outcome: ok, nonzero, crash, hang.
 outcome() {

@@ -34,3 +34,13 @@ assert_one_line_error() {
 verify_rows() {
     "$PARITY" verify "$@" | awk '$1 ~ /^(seq|omp|mpi)$/'
 }
+
+# a python with h5py (Debian's python3-h5py; a pyenv python may lack it)
+h5py_python() {
+    local p
+    for p in /usr/bin/python3 python3; do
+        "$p" -c 'import h5py' 2>/dev/null && { echo "$p"; return 0; }
+    done
+    echo "no python3 with h5py (apt-get install python3-h5py)" >&2
+    return 1
+}

@@ -43,15 +43,6 @@ running_with() {
     [[ "$all" == *"$1"* ]]
 }
 h5_count() { find "$1" -name '*.h5' | wc -l; }
-# a python with h5py (Debian's python3-h5py; a pyenv python may lack it)
-h5py_python() {
-    local p
-    for p in /usr/bin/python3 python3; do
-        "$p" -c 'import h5py' 2>/dev/null && { echo "$p"; return 0; }
-    done
-    echo "no python3 with h5py (apt-get install python3-h5py)" >&2
-    return 1
-}
 # name and modification time (ns) of every result file
 stamps() { find "$1" -name '*.h5' -printf '%P %T@\n' | sort; }
 
