@@ -138,19 +138,22 @@ assert m["timing"] == "SLOWER" and abs(m["p_value"] - 2 / 252) < 1e-8 and m["u"]
     # this shared machine while A ran could slow A as much: the likely cause
     # of this subtest failing once in a full run.)
     A="$BATS_TEST_TMPDIR/a" B="$BATS_TEST_TMPDIR/b"
-    taskset -c 0 "$PARITY" run pi --n 2e7 --reps 5 --out "$A/pi.h5" --quiet
+    # n = 2e8: ~30 ms a repetition, many scheduler slices, so every
+    # repetition of B shares the CPU (at 2e7 a 3 ms repetition could run
+    # whole inside one slice and come out as fast as A's)
+    taskset -c 0 "$PARITY" run pi --n 2e8 --reps 5 --out "$A/pi.h5" --quiet
     taskset -c 0 yes >/dev/null 3>&- &
     busy=$!
     # let the busy loop hold the CPU before B's warm-up starts, so that no
     # timed repetition of B runs alone
     sleep 0.5
-    taskset -c 0 nice -n 10 "$PARITY" run pi --n 2e7 --reps 5 --out "$B/pi.h5" --quiet
+    taskset -c 0 nice -n 10 "$PARITY" run pi --n 2e8 --reps 5 --out "$B/pi.h5" --quiet
     kill "$busy"
     busy=
     run parity compare "$A" "$B"
     echo "$output"
     [ "$status" -eq 1 ]
-    grep -E 'pi n=20000000 seed=1 +seq .* identical .* SLOWER$' <<<"$output"
+    grep -E 'pi n=200000000 seed=1 +seq .* identical .* SLOWER$' <<<"$output"
 }
 
 @test "bad usage and unreadable input: one line, exit 2" {
