@@ -52,7 +52,7 @@ HAVE_BLAS   ?= $(shell pkg-config --exists openblas 2>/dev/null && echo 1)
 HAVE_BLAS   := $(HAVE_BLAS)
 BLAS_CFLAGS := $(if $(HAVE_BLAS),-DPARITY_HAVE_BLAS $(shell pkg-config --cflags openblas))
 BLAS_LIBS   := $(if $(HAVE_BLAS),$(shell pkg-config --libs openblas))
-REQ_CFLAGS  := -std=gnu11 -fopenmp -ffp-contract=off -fno-fast-math -fno-math-errno -Wall -Wextra \
+REQ_CFLAGS  := -std=gnu11 -Iinclude -fopenmp -ffp-contract=off -fno-fast-math -fno-math-errno -Wall -Wextra \
                -Wno-unknown-pragmas $(HDF5_CFLAGS) $(BLAS_CFLAGS)
 # The one flag family that breaks the product's promise (it licenses
 # reassociation, so sums stop being bitwise reproducible): refused, not
@@ -81,7 +81,7 @@ Q := @
 endif
 
 # Every kernel folder is picked up: adding a kernel needs no change here.
-LIB_SRCS  := $(wildcard common/*.c) $(wildcard kernels/*.c) $(wildcard kernels/*/*.c) \
+LIB_SRCS  := $(wildcard api/*.c) $(wildcard common/*.c) $(wildcard kernels/*.c) $(wildcard kernels/*/*.c) \
              $(filter-out drivers/main.c,$(wildcard drivers/*.c)) $(wildcard analysis/*.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ  := $(BUILD)/obj/drivers/main.o

@@ -13,7 +13,7 @@
 
 static void show(const struct result_file *r)
 {
-    const struct kernel *k = r->kernel;
+    const struct parity_kernel *k = r->kernel;
     char path[1024];
     text_escape(r->path, path, sizeof path);
     printf("%s\n", path);

@@ -122,7 +122,7 @@ static int find_reference(const struct campaign *c, int lo, int hi, int i)
 /* Must a repro run of variant `run` be bitwise the reference's `ref`?  Yes
  * for the same variant, and for a variant the kernel declares to do the
  * default's arithmetic in another order (verify_policy.bitwise_variants). */
-static int same_arithmetic(const struct kernel *k, const char *ref, const char *run)
+static int same_arithmetic(const struct parity_kernel *k, const char *ref, const char *run)
 {
     if (strcmp(ref, run) == 0)
         return 1;
@@ -188,7 +188,7 @@ static int same_layout(const struct result_file *ref, const struct result_file *
 void judge_compare(const struct result_file *ref, const struct result_file *run,
                    int expect_bitwise, struct comparison *out)
 {
-    const struct verify_policy *pol = &run->kernel->verify;
+    const struct parity_verify_policy *pol = &run->kernel->verify;
     out->verdict = V_BITWISE;
     out->detail[0] = '\0';
     out->nonfinite = 0;

@@ -322,7 +322,7 @@ int report_write_md(const struct report *r, const char *file)
     }
     md_header(r, f);
     md_findings(r, f);
-    const struct kernel *kernel = NULL;
+    const struct parity_kernel *kernel = NULL;
     for (int k = 0; k < r->nproblems; k++) {
         const struct result_file *m = &r->row[r->problem[k].lo].run->meta;
         if (m->kernel != kernel) {

@@ -89,7 +89,7 @@ static int one_of(const char *s, const char *a, const char *b, const char *c)
  * "-1x2", threads=2^62, reps=0, a seq run with 4 ranks). */
 static int check_run(struct result_file *r)
 {
-    const struct kernel *k = r->kernel;
+    const struct parity_kernel *k = r->kernel;
     if (!one_of(r->mode, "seq", "omp", "mpi"))
         return fault(r, READ_DAMAGED, "/run mode '%s' is not seq, omp or mpi", r->mode);
     if (!one_of(r->reduce, "repro", "fast", NULL))
@@ -261,7 +261,7 @@ static herr_t collect_digest(hid_t loc, const char *name, const H5A_info_t *info
     struct result_file *r = w->r;
     if (strncmp(name, "digest_", 7) != 0)
         return 0;
-    if (r->narrays >= KERNEL_MAX_ARRAYS || strlen(name + 7) >= sizeof r->array[0].name ||
+    if (r->narrays >= PARITY_MAX_ARRAYS || strlen(name + 7) >= sizeof r->array[0].name ||
         name[7] == '\0') {
         w->bad = 1;
         return 0;

@@ -3,7 +3,7 @@
 #ifndef PARITY_RESULT_READ_H
 #define PARITY_RESULT_READ_H
 
-#include "../kernels/kernel.h"
+#include "../kernels/registry.h"
 #include "placement_read.h"
 
 #include <stdint.h>
@@ -41,16 +41,16 @@ struct run_attr {
 struct result_file {
     char path[4096];
     enum read_fault fault;       /* why result_read failed (READ_OK if it did not) */
-    const struct kernel *kernel; /* from the registry */
+    const struct parity_kernel *kernel; /* from the registry */
     char mode[16], reduce[16], variant[64], preset[32], store[16];
     int64_t ranks, threads, seed, reps, warmup;
-    int64_t param[KERNEL_MAX_PARAMS]; /* in the kernel's parameter order */
+    int64_t param[PARITY_MAX_PARAMS]; /* in the kernel's parameter order */
     char hostname[256], created_utc[32], cflags[512], git_commit[64];
     char cpu_model[128], slurm_job_id[32];
     int64_t cores_online;
     uint64_t digest;
     int narrays;
-    struct result_array array[KERNEL_MAX_ARRAYS];
+    struct result_array array[PARITY_MAX_ARRAYS];
     int check_passed;
     double check_error, check_bound;
     char check_what[512];

@@ -1,17 +1,18 @@
 /* `parity list [KERNEL]`: what the registry holds, with every default. */
 #include "../common/error.h"
-#include "../kernels/kernel.h"
+#include "../kernels/registry.h"
+#include "modes.h"
 #include "subcommands.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static void list_kernel(const struct kernel *k)
+static void list_kernel(const struct parity_kernel *k)
 {
     printf("%s — %s\n", k->name, k->summary);
     printf("  parameters (%-8s %12s %12s %12s %12s)\n", "", "tiny", "small", "medium", "large");
     for (int i = 0; i < k->nparams; i++) {
-        const struct param_desc *p = &k->params[i];
+        const struct parity_param *p = &k->params[i];
         printf("    --%-14s %12lld %12lld %12lld %12lld  %s\n", p->name,
                (long long)p->preset[0], (long long)p->preset[1],
                (long long)p->preset[2], (long long)p->preset[3], p->help);
@@ -24,7 +25,12 @@ static void list_kernel(const struct kernel *k)
     printf("  verify      bitwise under --reduce repro; |a-b| <= %g + %g*|ref| under fast\n",
            k->verify.atol, k->verify.rtol);
     printf("  self-check  %s\n", k->check_what);
-    printf("  modes       seq, omp, mpi (hybrid with --threads > 1)\n");
+    printf("  modes      ");
+    for (const struct parity_mode_impl *m = k->modes; m->mode; m++)
+        printf(" %s%s", m->mode, m[1].mode ? "," : "");
+    if (kernel_mode(k, "mpi"))
+        printf(" (hybrid: mpi with --threads > 1)");
+    putchar('\n');
 }
 
 int cmd_list(int argc, char **argv)
@@ -36,12 +42,12 @@ int cmd_list(int argc, char **argv)
         return 0;
     }
     if (argc > 1 && strcmp(argv[1], "--names") == 0) {
-        for (const struct kernel *const *k = kernel_registry; *k; k++)
+        for (const struct parity_kernel *const *k = kernel_registry; *k; k++)
             puts((*k)->name);
         return 0;
     }
     if (argc > 1) {
-        const struct kernel *k = kernel_find(argv[1]);
+        const struct parity_kernel *k = kernel_find(argv[1]);
         if (!k) {
             parity_error("unknown kernel '%s' (`parity list` shows the kernels)", argv[1]);
             return 2;
@@ -49,7 +55,7 @@ int cmd_list(int argc, char **argv)
         list_kernel(k);
         return 0;
     }
-    for (const struct kernel *const *k = kernel_registry; *k; k++) {
+    for (const struct parity_kernel *const *k = kernel_registry; *k; k++) {
         list_kernel(*k);
         if (k[1])
             putchar('\n');

@@ -142,40 +142,68 @@ static void record_command_line(int argc, char **argv, struct run_config *cfg)
                                  sizeof cfg->command_line - used, " %s", argv[i]);
 }
 
-static void set_defaults(struct run_config *cfg, const struct kernel *k)
+static void set_defaults(struct run_config *cfg, const struct parity_kernel *k)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->ctx.kernel = k;
-    cfg->ctx.mode = MODE_SEQ;
+    cfg->mode = mode_find("seq");
+    cfg->ctx.mode = cfg->mode->name;
     cfg->ctx.threads = 0; /* resolved after parsing */
     cfg->ctx.ranks = 1;
-    cfg->ctx.reduce = REDUCE_REPRO;
+    cfg->ctx.reduce = PARITY_REPRO;
     cfg->ctx.seed = 1;
-    cfg->preset = PRESET_SMALL;
+    cfg->preset = PARITY_SMALL;
     cfg->reps = 5;
     cfg->warmup = 1;
     cfg->outdir = "results";
     cfg->store_full = 1;
 }
 
+/* --mode: a row of the mode table that the kernel implements. */
+static int choose_mode(struct run_config *cfg, const char *arg)
+{
+    const struct parity_kernel *k = cfg->ctx.kernel;
+    char shown[256], names[256] = "";
+    const struct mode_desc *m = mode_find(arg);
+    if (!m) {
+        size_t used = 0;
+        for (const struct mode_desc *t = mode_table; t->name && used < sizeof names; t++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+                                     used ? ", " : "", t->name);
+        parity_error("--mode: unknown mode '%s' (modes: %s)",
+                     parity_escape(arg, shown, sizeof shown), names);
+        return PARITY_EUSAGE;
+    }
+    if (!kernel_mode(k, m->name)) {
+        size_t used = 0;
+        for (const struct parity_mode_impl *i = k->modes; i->mode && used < sizeof names; i++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+                                     used ? ", " : "", i->mode);
+        parity_error("--mode %s: kernel %s does not provide it (it provides: %s)",
+                     m->name, k->name, names);
+        return PARITY_EUSAGE;
+    }
+    cfg->mode = m;
+    cfg->ctx.mode = m->name;
+    return 0;
+}
+
 /* Options that do not depend on the kernel; returns 1 if `c` was not one. */
 static int apply_fixed(struct run_config *cfg, int c, const char *arg,
                        int *param_set)
 {
-    const struct kernel *k = cfg->ctx.kernel;
+    const struct parity_kernel *k = cfg->ctx.kernel;
     int64_t v;
     int i;
     switch (c) {
     case OPT_MODE:
-        CHECK(i = lookup("mode", arg, mode_names, MODE_COUNT));
-        cfg->ctx.mode = (enum mode)i;
-        return 0;
+        return choose_mode(cfg, arg);
     case OPT_THREADS:
         CHECK(parse_count("threads", arg, 1, MAX_THREADS, &v));
         cfg->ctx.threads = (int)v;
         return 0;
     case OPT_SIZE:
-        CHECK(i = lookup("size", arg, preset_names, PRESET_COUNT));
+        CHECK(i = lookup("size", arg, preset_names, PARITY_PRESETS));
         cfg->preset = i;
         for (int p = 0; p < k->nparams; p++)
             if (!param_set[p])
@@ -191,7 +219,7 @@ static int apply_fixed(struct run_config *cfg, int c, const char *arg,
         return 0;
     case OPT_REDUCE:
         CHECK(i = lookup("reduce", arg, reduce_names, 2));
-        cfg->ctx.reduce = (enum reduce)i;
+        cfg->ctx.reduce = (enum parity_reduce)i;
         return 0;
     case OPT_VARIANT:
         if ((i = kernel_variant_index(k, arg)) < 0) {
@@ -229,7 +257,7 @@ static int resolve_threads(struct run_config *cfg)
     if (cfg->ctx.threads == 0) {
         const char *env = getenv("OMP_NUM_THREADS");
         int64_t v = 1;
-        if (env && *env && cfg->ctx.mode != MODE_SEQ) {
+        if (env && *env && cfg->mode->uses_threads) {
             char first[32];
             snprintf(first, sizeof first, "%s", env);
             first[strcspn(first, ",")] = '\0';
@@ -248,9 +276,9 @@ static int resolve_threads(struct run_config *cfg)
         }
         cfg->ctx.threads = (int)v;
     }
-    if (cfg->ctx.mode == MODE_SEQ && cfg->ctx.threads != 1) {
-        parity_error("--mode seq runs one thread; use --mode omp --threads %d",
-                     cfg->ctx.threads);
+    if (!cfg->mode->uses_threads && cfg->ctx.threads != 1) {
+        parity_error("--mode %s runs one thread; use --mode omp --threads %d",
+                     cfg->mode->name, cfg->ctx.threads);
         return PARITY_EUSAGE;
     }
     return 0;
@@ -262,7 +290,7 @@ int run_parse(int argc, char **argv, struct run_config *cfg)
         run_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? PARITY_EUSAGE : 1;
     }
-    const struct kernel *k = kernel_find(argv[1]);
+    const struct parity_kernel *k = kernel_find(argv[1]);
     if (!k) {
         char shown[256];
         parity_error("unknown kernel '%s' (`parity list` shows the kernels)",
@@ -272,16 +300,16 @@ int run_parse(int argc, char **argv, struct run_config *cfg)
     set_defaults(cfg, k);
     record_command_line(argc, argv, cfg);
     for (int p = 0; p < k->nparams; p++)
-        cfg->ctx.param[p] = k->params[p].preset[PRESET_SMALL];
+        cfg->ctx.param[p] = k->params[p].preset[PARITY_SMALL];
 
-    struct option opts[NFIXED + KERNEL_MAX_PARAMS + 1];
+    struct option opts[NFIXED + PARITY_MAX_PARAMS + 1];
     memcpy(opts, fixed_options, sizeof fixed_options);
     for (int p = 0; p < k->nparams; p++)
         opts[NFIXED + p] = (struct option){k->params[p].name, required_argument,
                                            NULL, OPT_PARAM + p};
     opts[NFIXED + k->nparams] = (struct option){0};
 
-    int param_set[KERNEL_MAX_PARAMS] = {0};
+    int param_set[PARITY_MAX_PARAMS] = {0};
     int c;
     optind = 2;
     opterr = 0;
@@ -297,7 +325,7 @@ int run_parse(int argc, char **argv, struct run_config *cfg)
             return PARITY_EUSAGE;
         }
         if (c >= OPT_PARAM) {
-            const struct param_desc *d = &k->params[c - OPT_PARAM];
+            const struct parity_param *d = &k->params[c - OPT_PARAM];
             CHECK(parse_count(d->name, optarg, d->min, d->max,
                               &cfg->ctx.param[c - OPT_PARAM]));
             param_set[c - OPT_PARAM] = 1;
@@ -316,7 +344,13 @@ int run_parse(int argc, char **argv, struct run_config *cfg)
     for (int p = 0; p < k->nparams; p++)
         if (param_set[p] && cfg->ctx.param[p] != k->params[p].preset[chosen])
             cfg->preset = PRESET_CUSTOM;
-    return resolve_threads(cfg);
+    CHECK(resolve_threads(cfg));
+    cfg->impl = kernel_mode(k, cfg->mode->name);
+    if (!cfg->impl) { /* the default mode (seq) is missing: a broken descriptor */
+        parity_error("kernel %s does not provide --mode %s", k->name, cfg->mode->name);
+        return PARITY_EUSAGE;
+    }
+    return 0;
 }
 
 const char *run_preset_name(const struct run_config *cfg)

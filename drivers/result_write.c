@@ -92,9 +92,9 @@ static int result_path(const struct run_config *cfg, char *path, size_t size)
     char stamp[32];
     strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
     unsigned tag = (unsigned)(ts.tv_nsec ^ ((long)getpid() << 12)) & 0xffffffu;
-    const struct run_ctx *c = &cfg->ctx;
+    const struct parity_ctx *c = &cfg->ctx;
     int n = snprintf(path, size, "%s/%s_%s_p%d_t%d_%s_%s-%06x.h5", cfg->outdir,
-                     c->kernel->name, mode_names[c->mode], c->ranks, c->threads,
+                     c->kernel->name, c->mode, c->ranks, c->threads,
                      run_preset_name(cfg), stamp, tag);
     /* Checked before any folder is made: never a tree cut at PATH_MAX. */
     if (n < 0 || (size_t)n > room) {
@@ -107,7 +107,7 @@ static int result_path(const struct run_config *cfg, char *path, size_t size)
 
 /* Elements of one `name[a][b]` entry of the kernel's documented outputs:
  * each extent is a number or a parameter name (an unknown word counts 1). */
-static double documented_count(const struct run_ctx *c, const char **text)
+static double documented_count(const struct parity_ctx *c, const char **text)
 {
     const char *p = *text;
     double count = 1.0;
@@ -126,7 +126,7 @@ static double documented_count(const struct run_ctx *c, const char **text)
         if (isdigit((unsigned char)word[0]))
             extent = strtod(word, NULL);
         else if (n && kernel_param_index(c->kernel, word) >= 0)
-            extent = (double)kernel_param(c, word);
+            extent = (double)parity_param(c, word);
         count *= extent;
         if (*p == ']')
             p++;
@@ -135,9 +135,9 @@ static double documented_count(const struct run_ctx *c, const char **text)
     return count;
 }
 
-double result_estimate_bytes(const struct run_config *cfg, const struct kernel_output *out)
+double result_estimate_bytes(const struct run_config *cfg, const struct parity_output *out)
 {
-    const struct run_ctx *c = &cfg->ctx;
+    const struct parity_ctx *c = &cfg->ctx;
     double ranks = c->ranks, threads = c->threads, reps = cfg->reps;
     /* Measured: a seq file holds ~13 KiB besides its arrays; placement and
      * timing grow with ranks x threads and reps x ranks. */
@@ -221,7 +221,7 @@ static int close_file(hid_t file)
 
 /* One /result dataset, contiguous, its space allocated now and never filled:
  * the ranks write the bytes themselves.  *offset = where they start. */
-static int create_array(hid_t group, const struct out_array *a, int64_t *offset)
+static int create_array(hid_t group, const struct parity_out_array *a, int64_t *offset)
 {
     int rc = -1;
     hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, set = H5I_INVALID_HID;
@@ -233,7 +233,7 @@ static int create_array(hid_t group, const struct out_array *a, int64_t *offset)
         H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) < 0 ||
         H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0)
         goto out;
-    if ((set = H5Dcreate2(group, a->name, a->type == OUT_F64 ? H5T_IEEE_F64LE : H5T_STD_I64LE,
+    if ((set = H5Dcreate2(group, a->name, a->type == PARITY_F64 ? H5T_IEEE_F64LE : H5T_STD_I64LE,
                           space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0)
         goto out;
     haddr_t at = H5Dget_offset(set);
@@ -252,7 +252,7 @@ out:
 }
 
 int result_create(const char *tmp_path, const struct run_config *cfg,
-                  const struct kernel_output *out, int64_t *offsets)
+                  const struct parity_output *out, int64_t *offsets)
 {
     int rc = PARITY_EFAIL;
     hid_t file = H5I_INVALID_HID, group = H5I_INVALID_HID;
@@ -301,7 +301,7 @@ static int write_all(int fd, const char *buf, size_t len, off_t at)
 
 /* This process's block of one array: rows that follow each other in the file
  * go out together through a bounded buffer, others one row at a time. */
-static int write_block(int fd, const struct out_array *a, int64_t base, char *buf,
+static int write_block(int fd, const struct parity_out_array *a, int64_t base, char *buf,
                        size_t buf_size)
 {
     int two_d = a->ndims == 2;
@@ -336,7 +336,7 @@ static int write_block(int fd, const struct out_array *a, int64_t base, char *bu
     return used ? write_all(fd, buf, used, start) : 0;
 }
 
-int result_write_blocks(const char *tmp_path, const struct kernel_output *out,
+int result_write_blocks(const char *tmp_path, const struct parity_output *out,
                         const int64_t *offsets, int rank)
 {
     _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
@@ -356,7 +356,7 @@ int result_write_blocks(const char *tmp_path, const struct kernel_output *out,
     int rc = buf ? 0 : -1;
     const char *what = "out of memory";
     for (int i = 0; rc == 0 && i < out->narrays; i++) {
-        const struct out_array *a = &out->array[i];
+        const struct parity_out_array *a = &out->array[i];
         if (offsets[i] < 0 || a->count[0] == 0 || a->count[1] == 0)
             continue;
         if (write_block(fd, a, offsets[i], buf, buf_size) < 0) {
@@ -411,11 +411,11 @@ static int write_provenance(hid_t file, const struct run_record *rec)
 
 static int write_run(hid_t group, const struct run_config *cfg)
 {
-    const struct run_ctx *c = &cfg->ctx;
-    const struct kernel *k = c->kernel;
+    const struct parity_ctx *c = &cfg->ctx;
+    const struct parity_kernel *k = c->kernel;
     int e = 0;
     e |= h5_attr_put_string(group, "kernel", k->name);
-    e |= h5_attr_put_string(group, "mode", mode_names[c->mode]);
+    e |= h5_attr_put_string(group, "mode", c->mode);
     e |= h5_attr_put_int64(group, "ranks", c->ranks);
     e |= h5_attr_put_int64(group, "threads", c->threads);
     e |= h5_attr_put_string(group, "reduce", reduce_names[c->reduce]);
@@ -446,7 +446,7 @@ static int write_timing(hid_t group, const struct run_record *rec)
 
 static int write_result_attrs(hid_t group, const struct run_record *rec)
 {
-    const struct kernel_output *out = rec->out;
+    const struct parity_output *out = rec->out;
     char name[128];
     int e = 0;
     e |= h5_attr_put_uint64(group, "digest", rec->digest_all);

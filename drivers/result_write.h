@@ -31,10 +31,10 @@ struct run_record {
     double init_seconds;     /* MPI_Init / first thread team start-up */
     double write_seconds;    /* step 2 (the arrays), slowest rank */
     double median_seconds, gflops, gbytes_per_s;
-    const struct kernel_output *out;
-    uint64_t digest[KERNEL_MAX_ARRAYS]; /* per array, over the global array */
+    const struct parity_output *out;
+    uint64_t digest[PARITY_MAX_ARRAYS]; /* per array, over the global array */
     uint64_t digest_all;                /* of all arrays together */
-    struct check_result check;          /* error = max over ranks */
+    struct parity_check check;          /* error = max over ranks */
     int check_passed;
     struct placement placement;         /* where every rank and thread ran */
 };
@@ -46,7 +46,7 @@ extern int result_hdf5_unsafe;
 /* The file size a run will write (with room for metadata): from the arrays
  * in `out`, or before computing (out = NULL) from the kernel's documented
  * outputs ("grid[n][n]"). */
-double result_estimate_bytes(const struct run_config *cfg, const struct kernel_output *out);
+double result_estimate_bytes(const struct run_config *cfg, const struct parity_output *out);
 
 /* Rank 0, before computing: the final path (--out, or generated in --outdir,
  * created if needed), refusing a path past PATH_MAX, an existing --out
@@ -59,10 +59,10 @@ int result_check_space(const char *path, double bytes);
 /* Rank 0: create tmp_path with the arrays' space;
  * offsets[i] = byte offset of array i in the file, -1 when not stored. */
 int result_create(const char *tmp_path, const struct run_config *cfg,
-                  const struct kernel_output *out, int64_t *offsets);
+                  const struct parity_output *out, int64_t *offsets);
 
 /* Every rank: write its block of every array and fsync. */
-int result_write_blocks(const char *tmp_path, const struct kernel_output *out,
+int result_write_blocks(const char *tmp_path, const struct parity_output *out,
                         const int64_t *offsets, int rank);
 
 /* Rank 0: add everything else, fsync, rename tmp_path to path (never over an

@@ -23,7 +23,7 @@
 /* Ranks agree on failure (PRK's max-reduce of an error flag) and the lowest
  * failing rank's message is printed once, by rank 0: messages are held (not
  * printed) on every rank during the step, see hold_errors(). */
-static int agree(const struct run_ctx *c, int rc)
+static int agree(const struct parity_ctx *c, int rc)
 {
     if (!comm_active())
         return rc;
@@ -63,14 +63,14 @@ static void hold_errors(void)
  * start the thread team so its cost is not in the first repetition. */
 static int start(struct run_config *cfg, double *init_seconds)
 {
-    struct run_ctx *c = &cfg->ctx;
+    struct parity_ctx *c = &cfg->ctx;
     int launched = comm_launcher_size();
     *init_seconds = 0.0;
-    if (c->mode == MODE_MPI) {
+    if (cfg->mode->needs_launcher) {
         if (launched == 0) {
-            parity_error("--mode mpi needs an MPI launcher: run it as `mpirun -np 4 %s` "
+            parity_error("--mode %s needs an MPI launcher: run it as `mpirun -np 4 %s` "
                          "or, under Slurm, `srun -n 4 %s`",
-                         cfg->command_line, cfg->command_line);
+                         c->mode, cfg->command_line, cfg->command_line);
             return PARITY_EUSAGE;
         }
         CHECK(comm_init(c->threads, &c->rank, &c->ranks, init_seconds));
@@ -78,7 +78,7 @@ static int start(struct run_config *cfg, double *init_seconds)
     } else if (launched > 1) {
         parity_error("started by an MPI launcher as %d processes but --mode %s would "
                      "run the same thing %d times: add --mode mpi",
-                     launched, mode_names[c->mode], launched);
+                     launched, c->mode, launched);
         return PARITY_EUSAGE;
     }
     omp_set_dynamic(0);
@@ -88,7 +88,7 @@ static int start(struct run_config *cfg, double *init_seconds)
      * must do something: GCC removes an empty one. */
     double t0 = timer_now();
     int team = 1;
-    if (c->mode != MODE_SEQ) {
+    if (cfg->mode->uses_threads) {
         team = 0;
 #pragma omp parallel
         {
@@ -123,13 +123,16 @@ static double available_memory(void)
  * (folder writable, free space), before allocating or computing. */
 static int validate(const struct run_config *cfg, char *path, size_t size)
 {
-    const struct run_ctx *c = &cfg->ctx;
-    const struct kernel *k = c->kernel;
+    const struct parity_ctx *c = &cfg->ctx;
+    const struct parity_kernel *k = c->kernel;
+    const struct parity_mode_impl *m = cfg->impl;
+    int (*kernel_rules)(const struct parity_ctx *, char *, size_t) =
+        m->validate ? m->validate : k->validate;
     char msg[512] = "";
     int rc = 0;
-    if (k->validate && k->validate(c, msg, sizeof msg) < 0)
+    if (kernel_rules && kernel_rules(c, msg, sizeof msg) < 0)
         rc = PARITY_EUSAGE;
-    double need = k->memory(c) * comm_local_size();
+    double need = (m->memory ? m->memory : k->memory)(c) * comm_local_size();
     double have = available_memory();
     if (rc == 0 && need > 0.9 * have) {
         snprintf(msg, sizeof msg,
@@ -155,7 +158,7 @@ static int validate(const struct run_config *cfg, char *path, size_t size)
  * (barrier) and the run's time for it is the slowest rank's. */
 static void timed_reps(struct run_config *cfg, void *state, double *my_wall)
 {
-    const struct mode_impl *m = &cfg->ctx.kernel->mode[cfg->ctx.mode];
+    const struct parity_mode_impl *m = cfg->impl;
     for (int w = 0; w < cfg->warmup; w++)
         m->run(&cfg->ctx, state);
     for (int r = 0; r < cfg->reps; r++) {
@@ -169,20 +172,20 @@ static void timed_reps(struct run_config *cfg, void *state, double *my_wall)
 static void self_check(const struct run_config *cfg, void *state,
                        struct run_record *rec)
 {
-    const struct kernel *k = cfg->ctx.kernel;
-    const struct mode_impl *m = &k->mode[cfg->ctx.mode];
-    struct check_result local = {0.0, 0.0};
+    const struct parity_kernel *k = cfg->ctx.kernel;
+    const struct parity_mode_impl *m = cfg->impl;
+    struct parity_check local = {0.0, 0.0};
     (m->check ? m->check : k->check)(&cfg->ctx, state, &local);
     rec->check.error = comm_max_double(isnan(local.error) ? INFINITY : local.error);
     rec->check.bound = comm_max_double(local.bound);
     rec->check_passed = rec->check.error <= rec->check.bound;
 }
 
-static void digests(const struct kernel_output *out, struct run_record *rec)
+static void digests(const struct parity_output *out, struct run_record *rec)
 {
     rec->digest_all = 0;
     for (int i = 0; i < out->narrays; i++) {
-        const struct out_array *a = &out->array[i];
+        const struct parity_out_array *a = &out->array[i];
         uint64_t mine = 0;
         if (a->count[0] > 0 && a->count[1] > 0)
             mine = digest_block(a->data, a->count[0], a->count[1],
@@ -216,7 +219,7 @@ static void timings(const struct run_config *cfg, const void *state,
     rec->wall = wall;
     rec->rank_wall = rank_wall;
     rec->median_seconds = stats_median(wall, (size_t)reps);
-    const struct kernel *k = cfg->ctx.kernel;
+    const struct parity_kernel *k = cfg->ctx.kernel;
     rec->gflops = k->flops(&cfg->ctx, state) / rec->median_seconds / 1e9;
     rec->gbytes_per_s = k->bytes(&cfg->ctx, state) / rec->median_seconds / 1e9;
 }
@@ -225,9 +228,9 @@ static void timings(const struct run_config *cfg, const void *state,
  * temporary file, so nothing that looks finished is left. */
 static int write_result(struct run_config *cfg, struct run_record *rec, const char *path)
 {
-    const struct run_ctx *c = &cfg->ctx;
+    const struct parity_ctx *c = &cfg->ctx;
     char tmp[PATH_MAX + 8];
-    int64_t offsets[KERNEL_MAX_ARRAYS];
+    int64_t offsets[PARITY_MAX_ARRAYS];
     int rc = 0;
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     hold_errors();
@@ -260,10 +263,10 @@ fail:
 static void summary(const struct run_config *cfg, const struct run_record *rec,
                     const char *path)
 {
-    const struct run_ctx *c = &cfg->ctx;
+    const struct parity_ctx *c = &cfg->ctx;
     printf("%s %s p=%d t=%d %s %s%s%s: median %.4g s (min %.4g, max %.4g) "
            "%.3g GFLOP/s %.3g GB/s, self-check %s (error %.3g, bound %.3g) -> %s\n",
-           c->kernel->name, mode_names[c->mode], c->ranks, c->threads,
+           c->kernel->name, c->mode, c->ranks, c->threads,
            run_preset_name(cfg), reduce_names[c->reduce],
            c->variant ? " variant=" : "", c->variant ? c->kernel->variants[c->variant] : "",
            rec->median_seconds, stats_min(rec->wall, (size_t)cfg->reps),
@@ -279,15 +282,16 @@ static void summary(const struct run_config *cfg, const struct run_record *rec,
 static int measure_and_write(struct run_config *cfg, struct run_record *rec,
                              const char *path)
 {
-    const struct kernel *k = cfg->ctx.kernel;
+    const struct parity_kernel *k = cfg->ctx.kernel;
+    void (*teardown)(void *) = cfg->impl->teardown ? cfg->impl->teardown : k->teardown;
     void *state = NULL;
-    int rc = k->mode[cfg->ctx.mode].setup(&cfg->ctx, &state);
+    int rc = cfg->impl->setup(&cfg->ctx, &state);
     if (rc != 0)
         fprintf(stderr, "parity: rank %d: %s setup failed (out of memory?)\n",
                 cfg->ctx.rank, k->name);
     if (comm_any(rc != 0)) {
         if (state)
-            k->teardown(state);
+            teardown(state);
         return PARITY_EFAIL;
     }
     size_t reps = (size_t)cfg->reps, ranks = (size_t)cfg->ctx.ranks;
@@ -301,7 +305,7 @@ static int measure_and_write(struct run_config *cfg, struct run_record *rec,
     if (placement_collect(cfg->ctx.threads, cfg->ctx.rank, cfg->ctx.ranks, &rec->placement) < 0)
         comm_abort(1);
     self_check(cfg, state, rec);
-    struct kernel_output out = {0};
+    struct parity_output out = {0};
     k->output(&cfg->ctx, state, &out);
     rec->out = &out;
     digests(&out, rec);
@@ -310,7 +314,7 @@ static int measure_and_write(struct run_config *cfg, struct run_record *rec,
     rc = write_result(cfg, rec, path);
     if (rc == 0 && cfg->ctx.rank == 0 && !cfg->quiet)
         summary(cfg, rec, path);
-    k->teardown(state);
+    teardown(state);
     placement_free(&rec->placement);
     free(my_wall);
     free(wall);

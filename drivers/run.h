@@ -4,14 +4,17 @@
 #ifndef PARITY_RUN_H
 #define PARITY_RUN_H
 
-#include "../kernels/kernel.h"
+#include "../kernels/registry.h"
+#include "modes.h"
 
 #include <stdio.h>
 
 #define PRESET_CUSTOM (-1)
 
 struct run_config {
-    struct run_ctx ctx;   /* kernel, parameters, mode, threads, reduce... */
+    struct parity_ctx ctx;   /* kernel, parameters, mode, threads, reduce... */
+    const struct mode_desc *mode;       /* the mode table's row for ctx.mode */
+    const struct parity_mode_impl *impl; /* the kernel's implementation of it */
     int preset;           /* PRESET_* or PRESET_CUSTOM when set by hand */
     int reps, warmup;     /* timed and untimed repetitions */
     const char *out_file; /* --out: exact path, or NULL */

@@ -4,8 +4,8 @@
  * below); the worse of the two ratios is reported against 1. */
 #include "cg.h"
 
-#include "../../common/partition.h"
-#include "../../common/repro.h"
+#include <parity/partition.h>
+#include <parity/repro.h>
 
 #include <float.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 /* CG takes about 3.1 n iterations here (tol 1e-10): n = 32 -> 96, 576 ->
  * 1772, 1024 -> 3173, 2048 -> 6395.  small: about 0.9 s sequentially on the
  * 2-core Zen 5 VM; medium about 8 s; large about 10 min (for clusters). */
-static const struct param_desc cg_params[] = {
+static const struct parity_param cg_params[] = {
     {"n", "interior grid points per side (h = 1/(n+1))", {32, 576, 1024, 4096}, 1, 1 << 20},
     {"tol-exp", "stop when ||r||/||b|| <= 10^-tol_exp", {10, 10, 10, 10}, 1, 14},
     {"max-iters", "iteration cap; 0 = 10 n (reaching it fails the check)", {0, 0, 0, 0}, 0, INT64_C(1) << 32},
@@ -25,16 +25,16 @@ static const char *const cg_variant_help[] = {
     "unpreconditioned CG, 5-point stencil applied row by row",
 };
 
-static int64_t cg_max_iters(const struct run_ctx *ctx)
+static int64_t cg_max_iters(const struct parity_ctx *ctx)
 {
-    int64_t cap = kernel_param(ctx, "max-iters");
-    return cap > 0 ? cap : 10 * kernel_param(ctx, "n");
+    int64_t cap = parity_param(ctx, "max-iters");
+    return cap > 0 ? cap : 10 * parity_param(ctx, "n");
 }
 
 /* The largest row block any rank holds, for the memory estimate. */
-static int64_t cg_max_rows(const struct run_ctx *ctx)
+static int64_t cg_max_rows(const struct parity_ctx *ctx)
 {
-    int64_t n = kernel_param(ctx, "n");
+    int64_t n = parity_param(ctx, "n");
     return (n + ctx->ranks - 1) / ctx->ranks;
 }
 
@@ -47,17 +47,17 @@ static void cg_teardown(void *state)
     free(s);
 }
 
-int cg_setup(const struct run_ctx *ctx, void **state)
+int cg_setup(const struct parity_ctx *ctx, void **state)
 {
     struct cg_state *s = calloc(1, sizeof *s);
     if (!s)
         return -1;
-    s->n = kernel_param(ctx, "n");
+    s->n = parity_param(ctx, "n");
     s->max_iters = cg_max_iters(ctx);
-    s->tol = pow(10.0, -(double)kernel_param(ctx, "tol-exp"));
+    s->tol = pow(10.0, -(double)parity_param(ctx, "tol-exp"));
     s->h = 1.0 / (double)(s->n + 1);
     int64_t r1;
-    partition_range(s->n, ctx->ranks, ctx->rank, &s->row0, &r1);
+    parity_partition_range(s->n, ctx->ranks, ctx->rank, &s->row0, &r1);
     s->rows = r1 - s->row0;
     size_t grid = (size_t)(s->rows * s->n), n = (size_t)s->n;
     size_t total = 4 * grid + grid + 2 * n + n + (size_t)s->max_iters + 1;
@@ -142,46 +142,46 @@ __attribute__((noinline)) double cg_rows_update(struct cg_state *s, int64_t lo,
 double cg_sum_rows(const struct cg_state *s)
 {
     double sum;
-    repro_tree_sum(s->partials, s->n, 1, &sum);
+    parity_repro_tree_sum(s->partials, s->n, 1, &sum);
     return sum;
 }
 
-static int cg_validate(const struct run_ctx *ctx, char *msg, size_t size)
+static int cg_validate(const struct parity_ctx *ctx, char *msg, size_t size)
 {
-    if (ctx->ranks > kernel_param(ctx, "n")) {
+    if (ctx->ranks > parity_param(ctx, "n")) {
         snprintf(msg, size, "cg needs at least one grid row per rank: --n %lld < %d ranks",
-                 (long long)kernel_param(ctx, "n"), ctx->ranks);
+                 (long long)parity_param(ctx, "n"), ctx->ranks);
         return -1;
     }
     return 0;
 }
 
-static void cg_output(const struct run_ctx *ctx, void *state,
-                      struct kernel_output *out)
+static void cg_output(const struct parity_ctx *ctx, void *state,
+                      struct parity_output *out)
 {
     struct cg_state *s = state;
     int root = ctx->rank == 0;
     out->narrays = 3;
-    out->array[0] = (struct out_array){
-        .name = "solution", .type = OUT_F64, .ndims = 2, .dims = {s->n, s->n},
+    out->array[0] = (struct parity_out_array){
+        .name = "solution", .type = PARITY_F64, .ndims = 2, .dims = {s->n, s->n},
         .offset = {s->row0, 0}, .count = {s->rows, s->n}, .row_step = 1,
         .data = s->x, .stride = s->n,
     };
-    out->array[1] = (struct out_array){
-        .name = "residual_history", .type = OUT_F64, .ndims = 1,
+    out->array[1] = (struct parity_out_array){
+        .name = "residual_history", .type = PARITY_F64, .ndims = 1,
         .dims = {s->iterations + 1, 1}, .count = {root ? s->iterations + 1 : 0, 1},
         .row_step = 1, .data = s->history, .stride = 1,
     };
-    out->array[2] = (struct out_array){
-        .name = "iterations", .type = OUT_I64, .ndims = 1, .dims = {1, 1},
+    out->array[2] = (struct parity_out_array){
+        .name = "iterations", .type = PARITY_I64, .ndims = 1, .dims = {1, 1},
         .count = {root ? 1 : 0, 1}, .row_step = 1, .data = &s->iterations, .stride = 1,
     };
     out->nscalars = 4;
-    out->scalar[0] = (struct out_scalar){"iterations", (double)s->iterations};
-    out->scalar[1] = (struct out_scalar){"final_relative_residual",
+    out->scalar[0] = (struct parity_out_scalar){"iterations", (double)s->iterations};
+    out->scalar[1] = (struct parity_out_scalar){"final_relative_residual",
                                          s->history[s->iterations]};
-    out->scalar[2] = (struct out_scalar){"true_relative_residual", s->true_residual};
-    out->scalar[3] = (struct out_scalar){"error_max", s->error_max};
+    out->scalar[2] = (struct parity_out_scalar){"true_relative_residual", s->true_residual};
+    out->scalar[3] = (struct parity_out_scalar){"error_max", s->error_max};
 }
 
 /* (1) ||r||/||b|| <= tol for CG's own residual; hitting the iteration cap
@@ -199,8 +199,8 @@ static void cg_output(const struct run_ctx *ctx, void *state,
  * b - A x recomputed after the solve, plus that evaluation's rounding
  * (<= 6 eps (8 max|x| + max|b|), with max|x| <= 0.1 since max u = 0.044, and
  * |b| <= 5 h^2). */
-static void cg_check(const struct run_ctx *ctx, void *state,
-                     struct check_result *r)
+static void cg_check(const struct parity_ctx *ctx, void *state,
+                     struct parity_check *r)
 {
     (void)ctx;
     struct cg_state *s = state;
@@ -221,10 +221,10 @@ static void cg_check(const struct run_ctx *ctx, void *state,
  * updated before the first iteration: counted anyway).  Plus, once per
  * solve, the start (r.r: 2 n^2), the true residual (SpMV, b - Ax and its
  * square: 8 n^2) and the error against u (about 12 n^2): 22 n^2. */
-static double cg_flops(const struct run_ctx *ctx, const void *state)
+static double cg_flops(const struct parity_ctx *ctx, const void *state)
 {
     /* CG's work depends on the iteration count of the run just measured. */
-    double n = (double)kernel_param(ctx, "n");
+    double n = (double)parity_param(ctx, "n");
     double iterations = state ? (double)((const struct cg_state *)state)->iterations : 0.0;
     return (15.0 * iterations + 22.0) * n * n;
 }
@@ -235,21 +235,29 @@ static double cg_flops(const struct run_ctx *ctx, const void *state)
  * solve: the start reads b and writes x, r, p (4), the true residual copies
  * x to p (2), then reads p, b and writes Ap (3), the error reads x (1):
  * 80 n^2 bytes. */
-static double cg_bytes(const struct run_ctx *ctx, const void *state)
+static double cg_bytes(const struct parity_ctx *ctx, const void *state)
 {
-    double n = (double)kernel_param(ctx, "n");
+    double n = (double)parity_param(ctx, "n");
     double iterations = state ? (double)((const struct cg_state *)state)->iterations : 0.0;
     return (88.0 * iterations + 80.0) * n * n;
 }
 
 /* b, x, r, Ap, p (+ 2 halo rows), row partials, history. */
-static double cg_memory(const struct run_ctx *ctx)
+static double cg_memory(const struct parity_ctx *ctx)
 {
-    double n = (double)kernel_param(ctx, "n"), rows = (double)cg_max_rows(ctx);
+    double n = (double)parity_param(ctx, "n"), rows = (double)cg_max_rows(ctx);
     return 8.0 * (5.0 * rows * n + 3.0 * n + (double)cg_max_iters(ctx) + 1.0);
 }
 
-const struct kernel kernel_cg = {
+static const struct parity_mode_impl kernel_cg_modes[] = {
+    {.mode = "seq", .setup = cg_setup, .run = cg_run_seq},
+    {.mode = "omp", .setup = cg_setup, .run = cg_run_omp},
+    {.mode = "mpi", .setup = cg_setup, .run = cg_run_mpi},
+    {.mode = NULL},
+};
+
+const struct parity_kernel kernel_cg = {
+    .api_version = PARITY_KERNEL_API_VERSION,
     .name = "cg",
     .summary = "conjugate gradient, 2-D Poisson (5-point), manufactured solution",
     .params = cg_params,
@@ -269,11 +277,7 @@ const struct kernel kernel_cg = {
     .bytes = cg_bytes,
     .memory = cg_memory,
     .validate = cg_validate,
-    .mode = {
-        [MODE_SEQ] = {cg_setup, cg_run_seq, NULL},
-        [MODE_OMP] = {cg_setup, cg_run_omp, NULL},
-        [MODE_MPI] = {cg_setup, cg_run_mpi, NULL},
-    },
+    .modes = kernel_cg_modes,
     .output = cg_output,
     .check = cg_check,
     .teardown = cg_teardown,

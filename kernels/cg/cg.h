@@ -10,17 +10,17 @@
 #ifndef PARITY_CG_H
 #define PARITY_CG_H
 
-#include "../../common/repro.h"
-#include "../kernel.h"
+#include <parity/repro.h>
+#include <parity/kernel.h>
 
 #include <math.h>
 #include <stdint.h>
 
-/* Lanes of a row's dot product: element j goes to lane j % REPRO_LANES (32),
- * the lanes are folded by repro_lanes_fold's fixed flat tree.  Vectorises at
+/* Lanes of a row's dot product: element j goes to lane j % PARITY_REPRO_LANES (32),
+ * the lanes are folded by parity_repro_lanes_fold's fixed flat tree.  Vectorises at
  * any width (4 AVX-512 or 8 AVX2 accumulators) and is a pure function of the
  * row, the same bits in every mode and every build. */
-#define CG_LANES REPRO_LANES
+#define CG_LANES PARITY_REPRO_LANES
 
 struct cg_state {
     int64_t n;         /* interior points per side */
@@ -68,7 +68,7 @@ static inline double cg_rhs(double x, double y)
 /* Sum of the lanes in the fixed flat tree (overwrites acc). */
 static inline double cg_lane_sum(double acc[CG_LANES])
 {
-    return repro_lanes_fold(acc);
+    return parity_repro_lanes_fold(acc);
 }
 
 /* a . b over one row. */
@@ -217,7 +217,7 @@ static inline int cg_continue(const struct cg_state *s)
 }
 
 /* The row loops of one CG iteration over local rows [lo, hi), out of line in
- * cg.c so that seq (all rows) and each omp thread (its partition_range share)
+ * cg.c so that seq (all rows) and each omp thread (its parity_partition_range share)
  * run the same machine code, not copies inlined separately into seq's
  * function and omp's outlined region, which the compiler may optimise
  * differently (cg_mpi.c still inlines the row functions).  Each fills
@@ -229,7 +229,7 @@ double cg_rows_spmv(struct cg_state *s, int64_t lo, int64_t hi, double *part);
 double cg_rows_update(struct cg_state *s, int64_t lo, int64_t hi, double *part);
 
 /* Shared by the three modes (cg.c). */
-int cg_setup(const struct run_ctx *ctx, void **state);
+int cg_setup(const struct parity_ctx *ctx, void **state);
 /* After the first r.r: ||b||, history[0], iteration 0. */
 void cg_begin(struct cg_state *s, double rr0);
 /* Sum of the row partials [0, n) in this process: repro = fixed tree. */
@@ -237,8 +237,8 @@ double cg_sum_rows(const struct cg_state *s);
 /* Every mode reports its iteration count for the flop and byte model. */
 
 /* The modes' run functions (cg_seq.c, cg_omp.c, cg_mpi.c). */
-void cg_run_seq(const struct run_ctx *ctx, void *state);
-void cg_run_omp(const struct run_ctx *ctx, void *state);
-void cg_run_mpi(const struct run_ctx *ctx, void *state);
+void cg_run_seq(const struct parity_ctx *ctx, void *state);
+void cg_run_omp(const struct parity_ctx *ctx, void *state);
+void cg_run_mpi(const struct parity_ctx *ctx, void *state);
 
 #endif

@@ -1,18 +1,18 @@
 /* cg, MPI (+ OpenMP threads inside each rank when --threads > 1).
- * Each rank owns a block of whole grid rows (partition_range(n, ranks, rank),
- * the same partition repro_allgather_partials uses for the n row partials),
+ * Each rank owns a block of whole grid rows (parity_partition_range(n, ranks, rank),
+ * the same partition parity_repro_allgather_partials uses for the n row partials),
  * swaps one halo row of p with each neighbour before the SpMV (non-blocking),
  * and forms every dot product from the row partials: gathered and tree-summed
  * (repro, the same bits as seq) or a local sum and MPI_Allreduce (fast).
  * MPI is called by the master thread only (MPI_THREAD_FUNNELED). */
 #include "cg.h"
 
-#include "../../common/repro_mpi.h"
+#include <parity/repro_mpi.h>
 
 #include <mpi.h>
 
 /* The neighbours' edge rows of p into this rank's halo rows. */
-static void exchange_halo(const struct run_ctx *ctx, struct cg_state *s,
+static void exchange_halo(const struct parity_ctx *ctx, struct cg_state *s,
                           MPI_Comm comm)
 {
     int n = (int)s->n;
@@ -29,11 +29,11 @@ static void exchange_halo(const struct run_ctx *ctx, struct cg_state *s,
 
 /* One dot product over all ranks from this rank's row partials (repro) or
  * its local sum (fast).  Master thread only. */
-static double global_sum(const struct run_ctx *ctx, struct cg_state *s,
+static double global_sum(const struct parity_ctx *ctx, struct cg_state *s,
                          double local, MPI_Comm comm)
 {
-    if (ctx->reduce == REDUCE_REPRO) {
-        repro_allgather_partials(s->partials, s->n, 1, comm);
+    if (ctx->reduce == PARITY_REPRO) {
+        parity_repro_allgather_partials(s->partials, s->n, 1, comm);
         return cg_sum_rows(s);
     }
     double sum;
@@ -41,7 +41,7 @@ static double global_sum(const struct run_ctx *ctx, struct cg_state *s,
     return sum;
 }
 
-void cg_run_mpi(const struct run_ctx *ctx, void *state)
+void cg_run_mpi(const struct parity_ctx *ctx, void *state)
 {
     struct cg_state *s = state;
     MPI_Comm comm = *(MPI_Comm *)ctx->mpi_comm;

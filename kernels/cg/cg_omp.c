@@ -1,21 +1,21 @@
 /* cg, OpenMP: one parallel region around the whole solve; threads own whole
  * grid rows, and one thread forms the scalars (`single`, whose barrier
  * publishes them).  In the iteration, thread t runs cg.c's row loops (the
- * code seq runs) on its partition_range share: `omp for` over the team's
+ * code seq runs) on its parity_partition_range share: `omp for` over the team's
  * nt shares hands each thread exactly one and keeps the barrier and the
  * reduction(+:) of the thread sums.  repro: the row partials go through the fixed
  * tree, so iterations and bits equal seq's; fast: reduction(+:). */
 #include "cg.h"
 
-#include "../../common/partition.h"
+#include <parity/partition.h>
 
 #include <omp.h>
 
-void cg_run_omp(const struct run_ctx *ctx, void *state)
+void cg_run_omp(const struct parity_ctx *ctx, void *state)
 {
     struct cg_state *s = state;
     int64_t n = s->n;
-    int repro = ctx->reduce == REDUCE_REPRO;
+    int repro = ctx->reduce == PARITY_REPRO;
     double acc_pap = 0.0, acc_rr = 0.0, worst = 0.0, worst_res = 0.0; /* shared */
 #pragma omp parallel
     {
@@ -23,7 +23,7 @@ void cg_run_omp(const struct run_ctx *ctx, void *state)
 #pragma omp for schedule(static) reduction(+ : acc_rr)
         for (int t = 0; t < nt; t++) {
             int64_t lo, hi;
-            partition_range(n, nt, t, &lo, &hi);
+            parity_partition_range(n, nt, t, &lo, &hi);
             acc_rr += cg_rows_start(s, lo, hi, s->partials);
         }
 #pragma omp single
@@ -33,14 +33,14 @@ void cg_run_omp(const struct run_ctx *ctx, void *state)
 #pragma omp for schedule(static)
                 for (int t = 0; t < nt; t++) {
                     int64_t lo, hi;
-                    partition_range(n, nt, t, &lo, &hi);
+                    parity_partition_range(n, nt, t, &lo, &hi);
                     cg_rows_direction(s, lo, hi);
                 }
             }
 #pragma omp for schedule(static) reduction(+ : acc_pap)
             for (int t = 0; t < nt; t++) {
                 int64_t lo, hi;
-                partition_range(n, nt, t, &lo, &hi);
+                parity_partition_range(n, nt, t, &lo, &hi);
                 acc_pap += cg_rows_spmv(s, lo, hi, s->partials);
             }
 #pragma omp single
@@ -51,7 +51,7 @@ void cg_run_omp(const struct run_ctx *ctx, void *state)
 #pragma omp for schedule(static) reduction(+ : acc_rr)
             for (int t = 0; t < nt; t++) {
                 int64_t lo, hi;
-                partition_range(n, nt, t, &lo, &hi);
+                parity_partition_range(n, nt, t, &lo, &hi);
                 acc_rr += cg_rows_update(s, lo, hi, s->partials);
             }
 #pragma omp single

@@ -5,12 +5,12 @@
 
 /* One dot product: the row partials through the fixed tree (repro), or the
  * rows' left-to-right sum the row loop returned (fast). */
-static double dot(const struct run_ctx *ctx, const struct cg_state *s, double fast)
+static double dot(const struct parity_ctx *ctx, const struct cg_state *s, double fast)
 {
-    return ctx->reduce == REDUCE_REPRO ? cg_sum_rows(s) : fast;
+    return ctx->reduce == PARITY_REPRO ? cg_sum_rows(s) : fast;
 }
 
-void cg_run_seq(const struct run_ctx *ctx, void *state)
+void cg_run_seq(const struct parity_ctx *ctx, void *state)
 {
     struct cg_state *s = state;
     int64_t n = s->n;

@@ -10,7 +10,7 @@
 /* tiny: 2 batches, ~7 ms per repetition; small: class S, ~0.86 s
  * sequentially on the 2-core Zen 5 development machine; medium: class A
  * (16x S); large: class B (64x S). */
-static const struct param_desc ep_params[] = {
+static const struct parity_param ep_params[] = {
     {"m", "log2 of the number of Gaussian pairs (NPB classes: S 24, W 25, A 28, B 30, C 32)",
      {17, 24, 28, 30}, EP_MK, 40},
 };
@@ -47,12 +47,12 @@ static int ep_class_index(int m)
     return -1;
 }
 
-int ep_setup(const struct run_ctx *ctx, void **state)
+int ep_setup(const struct parity_ctx *ctx, void **state)
 {
     struct ep_state *s = calloc(1, sizeof *s);
     if (!s)
         return -1;
-    s->m = (int)kernel_param(ctx, "m");
+    s->m = (int)parity_param(ctx, "m");
     s->batches = INT64_C(1) << (s->m - EP_MK);
     s->an = ep_batch_step();
     s->partials = calloc((size_t)s->batches * 2, sizeof(double));
@@ -120,8 +120,8 @@ double ep_stat_zmax(const struct ep_state *s)
     return zmax;
 }
 
-static void ep_check(const struct run_ctx *ctx, void *state,
-                     struct check_result *r)
+static void ep_check(const struct parity_ctx *ctx, void *state,
+                     struct parity_check *r)
 {
     (void)ctx;
     struct ep_state *s = state;
@@ -135,19 +135,19 @@ static void ep_check(const struct run_ctx *ctx, void *state,
     }
 }
 
-static void ep_output(const struct run_ctx *ctx, void *state,
-                      struct kernel_output *out)
+static void ep_output(const struct parity_ctx *ctx, void *state,
+                      struct parity_output *out)
 {
     struct ep_state *s = state;
     /* Every rank holds the whole result; rank 0 writes it. */
     int64_t mine = ctx->rank == 0;
     out->narrays = 2;
-    out->array[0] = (struct out_array){
-        .name = "sums", .type = OUT_F64, .ndims = 1, .dims = {2, 1},
+    out->array[0] = (struct parity_out_array){
+        .name = "sums", .type = PARITY_F64, .ndims = 1, .dims = {2, 1},
         .count = {2 * mine, 1}, .row_step = 1, .data = s->sums, .stride = 1,
     };
-    out->array[1] = (struct out_array){
-        .name = "counts", .type = OUT_I64, .ndims = 1, .dims = {EP_NQ, 1},
+    out->array[1] = (struct parity_out_array){
+        .name = "counts", .type = PARITY_I64, .ndims = 1, .dims = {EP_NQ, 1},
         .count = {EP_NQ * mine, 1}, .row_step = 1, .data = s->counts, .stride = 1,
     };
     int64_t accepted = 0;
@@ -155,11 +155,11 @@ static void ep_output(const struct run_ctx *ctx, void *state,
         accepted += s->counts[l];
     int c = ep_class_index(s->m);
     out->nscalars = 4;
-    out->scalar[0] = (struct out_scalar){"sx", s->sums[0]};
-    out->scalar[1] = (struct out_scalar){"sy", s->sums[1]};
-    out->scalar[2] = (struct out_scalar){"accepted", (double)accepted};
+    out->scalar[0] = (struct parity_out_scalar){"sx", s->sums[0]};
+    out->scalar[1] = (struct parity_out_scalar){"sy", s->sums[1]};
+    out->scalar[2] = (struct parity_out_scalar){"accepted", (double)accepted};
     /* The class letter's ASCII code ('S' = 83, 'A' = 65...), 0 for none. */
-    out->scalar[3] = (struct out_scalar){"npb_class", c < 0 ? 0.0 : (double)ep_classes[c].letter};
+    out->scalar[3] = (struct parity_out_scalar){"npb_class", c < 0 ? 0.0 : (double)ep_classes[c].letter};
 }
 
 /* Flops per repetition, expected value: 16 per uniform (the split
@@ -167,27 +167,35 @@ static void ep_output(const struct run_ctx *ctx, void *state,
  * x^2+y^2) and 8 per accepted pair (a fraction pi/4: -2 ln t / t with log as
  * one, sqrt as one, two products, two sums).  NPB itself reports Mop/s =
  * 2^(M+1) / time / 1e6, i.e. uniforms per second. */
-static double ep_flops(const struct run_ctx *ctx, const void *state)
+static double ep_flops(const struct parity_ctx *ctx, const void *state)
 {
     (void)state;
-    double pairs = ldexp(1.0, (int)kernel_param(ctx, "m"));
+    double pairs = ldexp(1.0, (int)parity_param(ctx, "m"));
     return pairs * (2.0 * 16.0 + 7.0 + 8.0 * M_PI / 4.0);
 }
 
-static double ep_bytes(const struct run_ctx *ctx, const void *state)
+static double ep_bytes(const struct parity_ctx *ctx, const void *state)
 {
     (void)ctx;
     (void)state;
     return 0.0;
 }
 
-static double ep_memory(const struct run_ctx *ctx)
+static double ep_memory(const struct parity_ctx *ctx)
 {
-    double batches = ldexp(1.0, (int)kernel_param(ctx, "m") - EP_MK);
+    double batches = ldexp(1.0, (int)parity_param(ctx, "m") - EP_MK);
     return 16.0 * batches + (double)sizeof(struct ep_state);
 }
 
-const struct kernel kernel_ep = {
+static const struct parity_mode_impl kernel_ep_modes[] = {
+    {.mode = "seq", .setup = ep_setup, .run = ep_run_seq},
+    {.mode = "omp", .setup = ep_setup, .run = ep_run_omp},
+    {.mode = "mpi", .setup = ep_setup, .run = ep_run_mpi},
+    {.mode = NULL},
+};
+
+const struct parity_kernel kernel_ep = {
+    .api_version = PARITY_KERNEL_API_VERSION,
     .name = "ep",
     .summary = "NAS EP: Gaussian pairs from the NPB generator, sums and annulus counts",
     .params = ep_params,
@@ -204,11 +212,7 @@ const struct kernel kernel_ep = {
     .flops = ep_flops,
     .bytes = ep_bytes,
     .memory = ep_memory,
-    .mode = {
-        [MODE_SEQ] = {ep_setup, ep_run_seq, NULL},
-        [MODE_OMP] = {ep_setup, ep_run_omp, NULL},
-        [MODE_MPI] = {ep_setup, ep_run_mpi, NULL},
-    },
+    .modes = kernel_ep_modes,
     .output = ep_output,
     .check = ep_check,
     .teardown = ep_teardown,

@@ -6,7 +6,7 @@
 #ifndef PARITY_EP_H
 #define PARITY_EP_H
 
-#include "../kernel.h"
+#include <parity/kernel.h>
 
 #include <math.h>
 #include <stdint.h>
@@ -138,7 +138,7 @@ static inline void ep_batch(int64_t k, double an, double sums[2],
 }
 
 /* Shared by the three modes (ep.c). */
-int ep_setup(const struct run_ctx *ctx, void **state);
+int ep_setup(const struct parity_ctx *ctx, void **state);
 /* The largest |z-score| of the statistical check (acceptance rate, each
  * annulus count, sx and sy); see ep.c. */
 double ep_stat_zmax(const struct ep_state *s);
@@ -150,11 +150,11 @@ double ep_npb_error(const struct ep_state *s);
  * ep_mpi.c): repro fills partials[b0..b1); fast adds them into sums[2];
  * both add the annulus counts into counts[]. */
 void ep_batches_omp(struct ep_state *s, int64_t b0, int64_t b1,
-                    enum reduce reduce, double sums[2], int64_t counts[EP_NQ]);
+                    enum parity_reduce reduce, double sums[2], int64_t counts[EP_NQ]);
 
 /* The modes' run functions (ep_seq.c, ep_omp.c, ep_mpi.c). */
-void ep_run_seq(const struct run_ctx *ctx, void *state);
-void ep_run_omp(const struct run_ctx *ctx, void *state);
-void ep_run_mpi(const struct run_ctx *ctx, void *state);
+void ep_run_seq(const struct parity_ctx *ctx, void *state);
+void ep_run_omp(const struct parity_ctx *ctx, void *state);
+void ep_run_mpi(const struct parity_ctx *ctx, void *state);
 
 #endif

@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct param_desc heat_params[] = {
+static const struct parity_param heat_params[] = {
     {"n", "interior grid points per side (h = 1/(n+1))",
      {64, 2048, 4096, 16384}, 1, INT64_C(1) << 20},
     {"steps", "explicit time steps (r = alpha dt/h^2 = 0.2)",
@@ -102,14 +102,14 @@ static void heat_teardown(void *state)
 }
 
 /* seq and omp: one block, the whole grid. */
-int heat_setup(const struct run_ctx *ctx, void **state)
+int heat_setup(const struct parity_ctx *ctx, void **state)
 {
     struct heat_state *s = calloc(1, sizeof *s);
     if (!s)
         return -1;
     *state = s;
-    int64_t n = kernel_param(ctx, "n");
-    int rc = heat_alloc(s, n, kernel_param(ctx, "steps"), 0, n, 0, n, 1);
+    int64_t n = parity_param(ctx, "n");
+    int rc = heat_alloc(s, n, parity_param(ctx, "steps"), 0, n, 0, n, 1);
     s->variant = ctx->variant;
     s->tb_steps = ctx->variant == HEAT_TEMPORAL ? HEAT_TB_STEPS : 1;
     return rc;
@@ -128,25 +128,25 @@ double heat_decay(int64_t n, int64_t steps)
     return exp((double)steps * log1p(-8.0 * HEAT_R * s * s));
 }
 
-static void heat_output(const struct run_ctx *ctx, void *state,
-                        struct kernel_output *out)
+static void heat_output(const struct parity_ctx *ctx, void *state,
+                        struct parity_output *out)
 {
     (void)ctx;
     struct heat_state *s = state;
     out->narrays = 1;
-    out->array[0] = (struct out_array){
-        .name = "grid", .type = OUT_F64, .ndims = 2,
+    out->array[0] = (struct parity_out_array){
+        .name = "grid", .type = PARITY_F64, .ndims = 2,
         .dims = {s->n, s->n}, .offset = {s->row0, s->col0},
         .count = {s->rows, s->cols}, .row_step = 1,
         .data = heat_at(s, s->result, 0, 0), .stride = s->ld,
     };
     out->nscalars = 1;
-    out->scalar[0] = (struct out_scalar){"max_value", s->max_value};
+    out->scalar[0] = (struct parity_out_scalar){"max_value", s->max_value};
 }
 
 /* max |u - lambda^S u0| over this process's points; a NaN stays NaN. */
-static void heat_check(const struct run_ctx *ctx, void *state,
-                       struct check_result *r)
+static void heat_check(const struct parity_ctx *ctx, void *state,
+                       struct parity_check *r)
 {
     (void)ctx;
     struct heat_state *s = state;
@@ -165,11 +165,11 @@ static void heat_check(const struct run_ctx *ctx, void *state,
 
 /* Per point per step: uN+uS, uE+uW, their sum, 4*u, the difference, r*, u+
  * = 7 flops (the row max at the end is comparisons, not counted). */
-static double heat_flops(const struct run_ctx *ctx, const void *state)
+static double heat_flops(const struct parity_ctx *ctx, const void *state)
 {
     (void)state;
-    double n = (double)kernel_param(ctx, "n");
-    return 7.0 * n * n * (double)kernel_param(ctx, "steps");
+    double n = (double)parity_param(ctx, "n");
+    return 7.0 * n * n * (double)parity_param(ctx, "steps");
 }
 
 /* Effective traffic 16 bytes per point per step: read u once (the rows above
@@ -181,22 +181,22 @@ static double heat_flops(const struct run_ctx *ctx, const void *state)
  * undercounted the rate by that much).  The temporal variant is counted
  * exactly like explicit (it moves fewer bytes: that is its point), so the
  * two rates compare the same work. */
-static double heat_bytes(const struct run_ctx *ctx, const void *state)
+static double heat_bytes(const struct parity_ctx *ctx, const void *state)
 {
     (void)state;
-    double n = (double)kernel_param(ctx, "n");
-    return 16.0 * n * n * ((double)kernel_param(ctx, "steps") + 1.0);
+    double n = (double)parity_param(ctx, "n");
+    return 16.0 * n * n * ((double)parity_param(ctx, "steps") + 1.0);
 }
 
 /* Two grids with halo (and row padding) for the largest block, plus the
  * sine vector. */
-static double heat_memory(const struct run_ctx *ctx)
+static double heat_memory(const struct parity_ctx *ctx)
 {
-    int64_t n = kernel_param(ctx, "n");
+    int64_t n = parity_param(ctx, "n");
     int dims[2] = {1, 1};
-    if (ctx->mode == MODE_MPI)
+    if (ctx->mpi_comm != NULL)
         heat_mpi_dims(ctx->ranks, dims);
-    int64_t halo = ctx->mode == MODE_MPI && ctx->variant == HEAT_TEMPORAL
+    int64_t halo = ctx->mpi_comm != NULL && ctx->variant == HEAT_TEMPORAL
                        ? heat_mpi_halo(n, dims) : 1;
     double rows = (double)((n + dims[0] - 1) / dims[0] + 2 * halo);
     double cols = (double)round8(round8(halo) + (n + dims[1] - 1) / dims[1] + halo);
@@ -205,11 +205,11 @@ static double heat_memory(const struct run_ctx *ctx)
 
 /* Every rank needs at least one row and one column: its halo rows must come
  * from its direct neighbours. */
-static int heat_validate(const struct run_ctx *ctx, char *msg, size_t msg_size)
+static int heat_validate(const struct parity_ctx *ctx, char *msg, size_t msg_size)
 {
-    if (ctx->mode != MODE_MPI)
+    if (ctx->mpi_comm == NULL)
         return 0;
-    int64_t n = kernel_param(ctx, "n");
+    int64_t n = parity_param(ctx, "n");
     int dims[2] = {0, 0};
     heat_mpi_dims(ctx->ranks, dims);
     if (dims[0] <= n && dims[1] <= n)
@@ -222,7 +222,15 @@ static int heat_validate(const struct run_ctx *ctx, char *msg, size_t msg_size)
     return -1;
 }
 
-const struct kernel kernel_heat = {
+static const struct parity_mode_impl kernel_heat_modes[] = {
+    {.mode = "seq", .setup = heat_setup, .run = heat_run_seq},
+    {.mode = "omp", .setup = heat_setup, .run = heat_run_omp},
+    {.mode = "mpi", .setup = heat_setup_mpi, .run = heat_run_mpi},
+    {.mode = NULL},
+};
+
+const struct parity_kernel kernel_heat = {
+    .api_version = PARITY_KERNEL_API_VERSION,
     .name = "heat",
     .summary = "2-D heat equation, explicit 5-point stencil, zero boundary (a memory-bound sweep)",
     .params = heat_params,
@@ -239,11 +247,7 @@ const struct kernel kernel_heat = {
     .bytes = heat_bytes,
     .memory = heat_memory,
     .validate = heat_validate,
-    .mode = {
-        [MODE_SEQ] = {heat_setup, heat_run_seq, NULL},
-        [MODE_OMP] = {heat_setup, heat_run_omp, NULL},
-        [MODE_MPI] = {heat_setup_mpi, heat_run_mpi, NULL},
-    },
+    .modes = kernel_heat_modes,
     .output = heat_output,
     .check = heat_check,
     .teardown = heat_teardown,

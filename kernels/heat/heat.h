@@ -9,7 +9,7 @@
 #ifndef PARITY_HEAT_H
 #define PARITY_HEAT_H
 
-#include "../kernel.h"
+#include <parity/kernel.h>
 
 #include <math.h>
 #include <stdint.h>
@@ -114,7 +114,7 @@ static inline double heat_row_max(const struct heat_state *s, double *g, int64_t
  * lambda^steps by which the eigenmode decays. */
 int heat_alloc(struct heat_state *s, int64_t n, int64_t steps, int64_t row0,
                int64_t rows, int64_t col0, int64_t cols, int64_t halo);
-int heat_setup(const struct run_ctx *ctx, void **state);
+int heat_setup(const struct parity_ctx *ctx, void **state);
 double heat_lambda(int64_t n);
 double heat_decay(int64_t n, int64_t steps);
 
@@ -130,13 +130,13 @@ void heat_temporal_block(const struct heat_state *s, double *src, double *dst,
                          int levels, const int ext[4]);
 
 /* The modes' run functions (heat_seq.c, heat_omp.c, heat_mpi.c). */
-void heat_run_seq(const struct run_ctx *ctx, void *state);
-void heat_run_omp(const struct run_ctx *ctx, void *state);
-void heat_run_mpi(const struct run_ctx *ctx, void *state);
+void heat_run_seq(const struct parity_ctx *ctx, void *state);
+void heat_run_omp(const struct parity_ctx *ctx, void *state);
+void heat_run_mpi(const struct parity_ctx *ctx, void *state);
 
 /* heat_mpi.c: setup on the Cartesian grid, the process grid's shape (for
  * validation and the memory model; needs MPI started), and freeing s->mpi. */
-int heat_setup_mpi(const struct run_ctx *ctx, void **state);
+int heat_setup_mpi(const struct parity_ctx *ctx, void **state);
 void heat_mpi_dims(int ranks, int dims[2]);
 /* Temporal MPI: the halo depth = steps per exchange, at most HEAT_TB_STEPS
  * and no more than the thinnest block (a halo comes from direct neighbours). */

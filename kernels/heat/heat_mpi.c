@@ -1,6 +1,6 @@
 /* heat, MPI (+ OpenMP threads inside each rank when --threads > 1).
  * The ranks form a 2-D Cartesian grid (MPI_Dims_create, MPI_Cart_create);
- * each owns a balanced block of rows x columns (partition_range, so any rank
+ * each owns a balanced block of rows x columns (parity_partition_range, so any rank
  * count works) and, before every step, swaps its edge rows and columns with
  * its four neighbours by non-blocking point-to-point messages.  At the
  * physical boundary the neighbour is MPI_PROC_NULL, so those halo cells keep
@@ -21,7 +21,7 @@
  * received), so no diagonal neighbour is needed. */
 #include "heat.h"
 
-#include "../../common/partition.h"
+#include <parity/partition.h>
 
 #include <mpi.h>
 #include <stdlib.h>
@@ -83,7 +83,7 @@ int64_t heat_mpi_halo(int64_t n, const int dims[2])
     return k > 1 ? k : 1;
 }
 
-int heat_setup_mpi(const struct run_ctx *ctx, void **state)
+int heat_setup_mpi(const struct parity_ctx *ctx, void **state)
 {
     struct heat_state *s = calloc(1, sizeof *s);
     struct heat_mpi *m = calloc(1, sizeof *m);
@@ -97,14 +97,14 @@ int heat_setup_mpi(const struct run_ctx *ctx, void **state)
     m->column = m->deep_rows = m->deep_cols = MPI_DATATYPE_NULL;
     int dims[2], coords[2];
     heat_cart_create(*(MPI_Comm *)ctx->mpi_comm, ctx->ranks, m, dims, coords);
-    int64_t n = kernel_param(ctx, "n"), r0, r1, c0, c1;
-    partition_range(n, dims[0], coords[0], &r0, &r1);
-    partition_range(n, dims[1], coords[1], &c0, &c1);
+    int64_t n = parity_param(ctx, "n"), r0, r1, c0, c1;
+    parity_partition_range(n, dims[0], coords[0], &r0, &r1);
+    parity_partition_range(n, dims[1], coords[1], &c0, &c1);
     int temporal = ctx->variant == HEAT_TEMPORAL;
     /* The same k on every rank (from the thinnest block), so all ranks
      * exchange at the same steps. */
     int64_t k = temporal ? heat_mpi_halo(n, dims) : 1;
-    int rc = heat_alloc(s, n, kernel_param(ctx, "steps"), r0, r1 - r0, c0, c1 - c0, k);
+    int rc = heat_alloc(s, n, parity_param(ctx, "steps"), r0, r1 - r0, c0, c1 - c0, k);
     s->mpi = m; /* after heat_alloc, which resets the state */
     s->variant = ctx->variant;
     s->tb_steps = (int)k;
@@ -166,7 +166,7 @@ static void heat_exchange_deep(const struct heat_state *s, const struct heat_mpi
  * of the previous `omp for` guarantees the block is complete before it
  * sends, and the explicit barrier after keeps the others from reading the
  * halo before it has arrived. */
-void heat_run_mpi(const struct run_ctx *ctx, void *state)
+void heat_run_mpi(const struct parity_ctx *ctx, void *state)
 {
     (void)ctx;
     struct heat_state *s = state;

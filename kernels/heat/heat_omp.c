@@ -6,7 +6,7 @@
  * variant shares each time block's tiles the same way (heat_temporal.c). */
 #include "heat.h"
 
-void heat_run_omp(const struct run_ctx *ctx, void *state)
+void heat_run_omp(const struct parity_ctx *ctx, void *state)
 {
     (void)ctx;
     struct heat_state *s = state;

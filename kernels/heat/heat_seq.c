@@ -3,7 +3,7 @@
  * temporal variant, the same steps tb_steps at a time (heat_temporal.c). */
 #include "heat.h"
 
-void heat_run_seq(const struct run_ctx *ctx, void *state)
+void heat_run_seq(const struct parity_ctx *ctx, void *state)
 {
     (void)ctx;
     struct heat_state *s = state;

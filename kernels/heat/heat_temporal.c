@@ -37,7 +37,7 @@
  * 8 steps (32 bytes / 8 = 4 bytes a step, against explicit's 24). */
 #include "heat.h"
 
-#include "../../common/partition.h"
+#include <parity/partition.h>
 
 #include <omp.h>
 
@@ -100,7 +100,7 @@ void heat_temporal_block(const struct heat_state *s, double *src, double *dst,
     int threads = omp_get_num_threads(), me = omp_get_thread_num();
     int64_t chunks = imin(threads, imax(1, s->rows / (2 * (int64_t)levels)));
     int64_t lo, hi;
-    partition_range(s->rows, (int)chunks, me < chunks ? me : 0, &lo, &hi);
+    parity_partition_range(s->rows, (int)chunks, me < chunks ? me : 0, &lo, &hi);
     /* Columns: the block, plus (towards a neighbour rank) the part of the
      * deep halo still valid, e - tau cells. */
     struct heat_region g = {.c0 = ext[2] ? -e : 0, .dc0 = ext[2],

@@ -4,14 +4,14 @@
  * no reduction, so --reduce repro and fast run the same code. */
 #include "iowait.h"
 
-#include "../../common/partition.h"
+#include <parity/partition.h>
 
 #include <math.h>
 #include <stdlib.h>
 
 /* Sequential time ~ T L: tiny 16 ms per repetition, small 0.65 s, medium
  * 2.6 s, large 10 s; with k threads ~ T L / k. */
-static const struct param_desc iowait_params[] = {
+static const struct parity_param iowait_params[] = {
     {"tasks", "number of tasks T", {8, 64, 256, 1024}, 1, INT64_C(1) << 20},
     {"wait-ms", "milliseconds each task waits (like I/O) before computing", {1, 10, 10, 10}, 0, 10000},
 };
@@ -21,15 +21,15 @@ static const char *const iowait_variant_help[] = {
     "nanosleep for the wait, then a short exact series",
 };
 
-int iowait_setup(const struct run_ctx *ctx, void **state)
+int iowait_setup(const struct parity_ctx *ctx, void **state)
 {
     struct iowait_state *s = calloc(1, sizeof *s);
     if (!s)
         return -1;
-    s->tasks = kernel_param(ctx, "tasks");
-    s->wait_ms = kernel_param(ctx, "wait-ms");
+    s->tasks = parity_param(ctx, "tasks");
+    s->wait_ms = parity_param(ctx, "wait-ms");
     /* Outside MPI ranks = 1 and rank = 0: all tasks. */
-    partition_range(s->tasks, ctx->ranks, ctx->rank, &s->lo, &s->hi);
+    parity_partition_range(s->tasks, ctx->ranks, ctx->rank, &s->lo, &s->hi);
     s->values = calloc((size_t)(s->hi - s->lo) + 1, sizeof(double));
     if (!s->values) {
         free(s);
@@ -46,24 +46,24 @@ static void iowait_teardown(void *state)
     free(s);
 }
 
-static void iowait_output(const struct run_ctx *ctx, void *state,
-                          struct kernel_output *out)
+static void iowait_output(const struct parity_ctx *ctx, void *state,
+                          struct parity_output *out)
 {
     struct iowait_state *s = state;
     out->narrays = 1;
-    out->array[0] = (struct out_array){
-        .name = "values", .type = OUT_F64, .ndims = 1, .dims = {s->tasks, 1},
+    out->array[0] = (struct parity_out_array){
+        .name = "values", .type = PARITY_F64, .ndims = 1, .dims = {s->tasks, 1},
         .offset = {s->lo, 0}, .count = {s->hi - s->lo, 1}, .row_step = 1,
         .data = s->values, .stride = 1,
     };
     /* The sequential waiting time: concurrency achieved = ideal / wall. */
     out->nscalars = 1;
-    out->scalar[0] = (struct out_scalar){
-        "ideal_seconds", (double)s->tasks * (double)kernel_param(ctx, "wait-ms") / 1000.0};
+    out->scalar[0] = (struct parity_out_scalar){
+        "ideal_seconds", (double)s->tasks * (double)parity_param(ctx, "wait-ms") / 1000.0};
 }
 
-static void iowait_check(const struct run_ctx *ctx, void *state,
-                         struct check_result *r)
+static void iowait_check(const struct parity_ctx *ctx, void *state,
+                         struct parity_check *r)
 {
     (void)ctx;
     struct iowait_state *s = state;
@@ -78,26 +78,34 @@ static void iowait_check(const struct run_ctx *ctx, void *state,
 
 /* Per task: J multiplies and J adds (the int-to-double conversions not
  * counted); the wait is not work.  No array traffic worth a model. */
-static double iowait_flops(const struct run_ctx *ctx, const void *state)
+static double iowait_flops(const struct parity_ctx *ctx, const void *state)
 {
     (void)state;
-    return 2.0 * IOWAIT_TERMS * (double)kernel_param(ctx, "tasks");
+    return 2.0 * IOWAIT_TERMS * (double)parity_param(ctx, "tasks");
 }
 
-static double iowait_bytes(const struct run_ctx *ctx, const void *state)
+static double iowait_bytes(const struct parity_ctx *ctx, const void *state)
 {
     (void)ctx;
     (void)state;
     return 0.0;
 }
 
-static double iowait_memory(const struct run_ctx *ctx)
+static double iowait_memory(const struct parity_ctx *ctx)
 {
-    int64_t tasks = kernel_param(ctx, "tasks"), ranks = ctx->ranks > 0 ? ctx->ranks : 1;
+    int64_t tasks = parity_param(ctx, "tasks"), ranks = ctx->ranks > 0 ? ctx->ranks : 1;
     return 8.0 * (double)((tasks + ranks - 1) / ranks + 1) + (double)sizeof(struct iowait_state);
 }
 
-const struct kernel kernel_iowait = {
+static const struct parity_mode_impl kernel_iowait_modes[] = {
+    {.mode = "seq", .setup = iowait_setup, .run = iowait_run_seq},
+    {.mode = "omp", .setup = iowait_setup, .run = iowait_run_omp},
+    {.mode = "mpi", .setup = iowait_setup, .run = iowait_run_mpi},
+    {.mode = NULL},
+};
+
+const struct parity_kernel kernel_iowait = {
+    .api_version = PARITY_KERNEL_API_VERSION,
     .name = "iowait",
     .summary = "T tasks that each wait L ms (like I/O) then compute a short series: concurrency",
     .params = iowait_params,
@@ -110,11 +118,7 @@ const struct kernel kernel_iowait = {
     .flops = iowait_flops,
     .bytes = iowait_bytes,
     .memory = iowait_memory,
-    .mode = {
-        [MODE_SEQ] = {iowait_setup, iowait_run_seq, NULL},
-        [MODE_OMP] = {iowait_setup, iowait_run_omp, NULL},
-        [MODE_MPI] = {iowait_setup, iowait_run_mpi, NULL},
-    },
+    .modes = kernel_iowait_modes,
     .output = iowait_output,
     .check = iowait_check,
     .teardown = iowait_teardown,

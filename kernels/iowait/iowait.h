@@ -6,7 +6,7 @@
 #ifndef PARITY_IOWAIT_H
 #define PARITY_IOWAIT_H
 
-#include "../kernel.h"
+#include <parity/kernel.h>
 
 #include <errno.h>
 #include <stdint.h>
@@ -54,15 +54,15 @@ static inline double iowait_task(int64_t i, int64_t wait_ms)
 }
 
 /* Shared by the three modes (iowait.c). */
-int iowait_setup(const struct run_ctx *ctx, void **state);
+int iowait_setup(const struct parity_ctx *ctx, void **state);
 
 /* Tasks [lo, hi) with the calling team of threads, one task at a time to
  * whichever thread is free (iowait_omp.c, also used by iowait_mpi.c). */
 void iowait_tasks_omp(struct iowait_state *s);
 
 /* The modes' run functions (iowait_seq.c, iowait_omp.c, iowait_mpi.c). */
-void iowait_run_seq(const struct run_ctx *ctx, void *state);
-void iowait_run_omp(const struct run_ctx *ctx, void *state);
-void iowait_run_mpi(const struct run_ctx *ctx, void *state);
+void iowait_run_seq(const struct parity_ctx *ctx, void *state);
+void iowait_run_omp(const struct parity_ctx *ctx, void *state);
+void iowait_run_mpi(const struct parity_ctx *ctx, void *state);
 
 #endif

@@ -4,7 +4,7 @@
  * block of values. */
 #include "iowait.h"
 
-void iowait_run_mpi(const struct run_ctx *ctx, void *state)
+void iowait_run_mpi(const struct parity_ctx *ctx, void *state)
 {
     (void)ctx;
     iowait_tasks_omp(state);

@@ -10,7 +10,7 @@ void iowait_tasks_omp(struct iowait_state *s)
         s->values[i - s->lo] = iowait_task(i, s->wait_ms);
 }
 
-void iowait_run_omp(const struct run_ctx *ctx, void *state)
+void iowait_run_omp(const struct parity_ctx *ctx, void *state)
 {
     (void)ctx;
     iowait_tasks_omp(state);

@@ -2,7 +2,7 @@
  * blocks everything behind it: time ~ T L. */
 #include "iowait.h"
 
-void iowait_run_seq(const struct run_ctx *ctx, void *state)
+void iowait_run_seq(const struct parity_ctx *ctx, void *state)
 {
     (void)ctx;
     struct iowait_state *s = state;

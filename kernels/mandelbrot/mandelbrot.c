@@ -8,7 +8,7 @@
 
 /* Seconds per repetition, seq, on this machine (2 vCPU Zen 5): tiny 0.0005,
  * small 1.0, medium about 8 (8x small's pixel-steps), large about 130 (128x). */
-static const struct param_desc mandel_params[] = {
+static const struct parity_param mandel_params[] = {
     {"width", "pixels along the real axis [-2.0, 0.6]",
      {128, 2048, 4096, 8192}, 1, 65536},
     {"height", "pixels along the imaginary axis [-1.2, 1.2]",
@@ -25,22 +25,22 @@ static const char *const mandel_variant_help[] = {
     "reductions: --reduce has no effect)",
 };
 
-int mandel_setup(const struct run_ctx *ctx, void **state)
+int mandel_setup(const struct parity_ctx *ctx, void **state)
 {
     struct mandel_state *s = calloc(1, sizeof *s);
     if (!s)
         return -1;
     struct mandel_view *v = &s->view;
-    v->width = kernel_param(ctx, "width");
-    v->height = kernel_param(ctx, "height");
-    v->max_iter = kernel_param(ctx, "max-iter");
+    v->width = parity_param(ctx, "width");
+    v->height = parity_param(ctx, "height");
+    v->max_iter = parity_param(ctx, "max-iter");
     v->x0 = MANDEL_XMIN;
     v->dx = (MANDEL_XMAX - MANDEL_XMIN) / (double)v->width;
     v->y_half_step = MANDEL_YMAX / (double)v->height;
-    /* seq and omp hold every row; mpi deals rows cyclically (balances the
-     * set's expensive middle rows over the ranks). */
-    int parts = ctx->mode == MODE_MPI ? ctx->ranks : 1;
-    int part = ctx->mode == MODE_MPI ? ctx->rank : 0;
+    /* Rows are dealt cyclically over the ranks (balances the set's expensive
+     * middle rows); outside MPI there is one rank, which holds every row. */
+    int parts = ctx->ranks;
+    int part = ctx->rank;
     s->row_first = part;
     s->row_step = parts;
     s->rows_mine = mandel_cyclic_rows(v->height, parts, part);
@@ -61,22 +61,22 @@ static void mandel_teardown(void *state)
     free(s);
 }
 
-static void mandel_output(const struct run_ctx *ctx, void *state,
-                          struct kernel_output *out)
+static void mandel_output(const struct parity_ctx *ctx, void *state,
+                          struct parity_output *out)
 {
     (void)ctx;
     struct mandel_state *s = state;
     const struct mandel_view *v = &s->view;
     /* Local rows are packed; in the file they are row_step rows apart. */
     out->narrays = 1;
-    out->array[0] = (struct out_array){
-        .name = "counts", .type = OUT_I64, .ndims = 2,
+    out->array[0] = (struct parity_out_array){
+        .name = "counts", .type = PARITY_I64, .ndims = 2,
         .dims = {v->height, v->width}, .offset = {s->row_first, 0},
         .count = {s->rows_mine, v->width}, .row_step = s->row_step,
         .data = s->counts, .stride = v->width,
     };
     out->nscalars = 1;
-    out->scalar[0] = (struct out_scalar){"total_iterations",
+    out->scalar[0] = (struct parity_out_scalar){"total_iterations",
                                          (double)s->total_iterations};
 }
 
@@ -136,8 +136,8 @@ int64_t mandel_known_mismatches(const struct mandel_state *s, int64_t k0,
 
 /* seq and omp hold the whole image, so the mirror of row i is row H-1-i of
  * the same array.  A mismatching pair counts as two pixels. */
-static void mandel_check(const struct run_ctx *ctx, void *state,
-                         struct check_result *r)
+static void mandel_check(const struct parity_ctx *ctx, void *state,
+                         struct parity_check *r)
 {
     (void)ctx;
     struct mandel_state *s = state;
@@ -154,36 +154,42 @@ static void mandel_check(const struct run_ctx *ctx, void *state,
  * before asking for the rates).  Without a state the estimate assumes the
  * pixels inside the set (area 1.5066 of the view's 2.6 x 2.4 = 6.24) take
  * all max_iter steps and leaves the escaping pixels out. */
-static double mandel_flops(const struct run_ctx *ctx, const void *state)
+static double mandel_flops(const struct parity_ctx *ctx, const void *state)
 {
     if (state)
         return 8.0 * (double)((const struct mandel_state *)state)->total_iterations;
-    double pixels = (double)kernel_param(ctx, "width") *
-                    (double)kernel_param(ctx, "height");
-    return 8.0 * pixels * (double)kernel_param(ctx, "max-iter") * (1.5066 / 6.24);
+    double pixels = (double)parity_param(ctx, "width") *
+                    (double)parity_param(ctx, "height");
+    return 8.0 * pixels * (double)parity_param(ctx, "max-iter") * (1.5066 / 6.24);
 }
 
 /* Memory traffic: each count is stored once (8 bytes); nothing is read. */
-static double mandel_bytes(const struct run_ctx *ctx, const void *state)
+static double mandel_bytes(const struct parity_ctx *ctx, const void *state)
 {
     (void)state;
-    return 8.0 * (double)kernel_param(ctx, "width") *
-           (double)kernel_param(ctx, "height");
+    return 8.0 * (double)parity_param(ctx, "width") *
+           (double)parity_param(ctx, "height");
 }
 
 /* This process's rows, plus (mpi) the check's receive buffer of at most
  * max(1 MiB, one row). */
-static double mandel_memory(const struct run_ctx *ctx)
+static double mandel_memory(const struct parity_ctx *ctx)
 {
-    int64_t width = kernel_param(ctx, "width"), height = kernel_param(ctx, "height");
-    int mpi = ctx->mode == MODE_MPI;
-    double rows = (double)mandel_cyclic_rows(height, mpi ? ctx->ranks : 1,
-                                             mpi ? ctx->rank : 0);
-    double buffer = mpi ? 8.0 * (double)width + 1048576.0 : 0.0;
+    int64_t width = parity_param(ctx, "width"), height = parity_param(ctx, "height");
+    double rows = (double)mandel_cyclic_rows(height, ctx->ranks, ctx->rank);
+    double buffer = ctx->ranks > 1 ? 8.0 * (double)width + 1048576.0 : 0.0;
     return 8.0 * rows * (double)width + buffer;
 }
 
-const struct kernel kernel_mandelbrot = {
+static const struct parity_mode_impl kernel_mandelbrot_modes[] = {
+    {.mode = "seq", .setup = mandel_setup, .run = mandel_run_seq},
+    {.mode = "omp", .setup = mandel_setup, .run = mandel_run_omp},
+    {.mode = "mpi", .setup = mandel_setup, .run = mandel_run_mpi, .check = mandel_check_mpi},
+    {.mode = NULL},
+};
+
+const struct parity_kernel kernel_mandelbrot = {
+    .api_version = PARITY_KERNEL_API_VERSION,
     .name = "mandelbrot",
     .summary = "escape-time counts of the Mandelbrot set on a grid (load-imbalanced)",
     .params = mandel_params,
@@ -199,11 +205,7 @@ const struct kernel kernel_mandelbrot = {
     .flops = mandel_flops,
     .bytes = mandel_bytes,
     .memory = mandel_memory,
-    .mode = {
-        [MODE_SEQ] = {mandel_setup, mandel_run_seq, NULL},
-        [MODE_OMP] = {mandel_setup, mandel_run_omp, NULL},
-        [MODE_MPI] = {mandel_setup, mandel_run_mpi, mandel_check_mpi},
-    },
+    .modes = kernel_mandelbrot_modes,
     .output = mandel_output,
     .check = mandel_check,
     .teardown = mandel_teardown,

@@ -6,7 +6,7 @@
 #ifndef PARITY_MANDELBROT_H
 #define PARITY_MANDELBROT_H
 
-#include "../kernel.h"
+#include <parity/kernel.h>
 
 #include <stdint.h>
 
@@ -137,7 +137,7 @@ static inline int mandel_mirror_part(int64_t height, int parts, int part)
 }
 
 /* Shared by the modes (mandelbrot.c). */
-int mandel_setup(const struct run_ctx *ctx, void **state);
+int mandel_setup(const struct parity_ctx *ctx, void **state);
 /* Self-check pieces: the number of pixels of rows mine[0..rows) that differ
  * from their mirror pixel, where mirror[rows-1-u] holds the mirror of row
  * mine[u] (mirrors come in reverse order: for a whole image, mine = mirror);
@@ -162,10 +162,10 @@ static inline int64_t mandel_mirror_chunk(const struct mandel_state *s,
 }
 
 /* The modes' run functions (mandelbrot_seq.c, _omp.c, _mpi.c). */
-void mandel_run_seq(const struct run_ctx *ctx, void *state);
-void mandel_run_omp(const struct run_ctx *ctx, void *state);
-void mandel_run_mpi(const struct run_ctx *ctx, void *state);
-void mandel_check_mpi(const struct run_ctx *ctx, void *state,
-                      struct check_result *result);
+void mandel_run_seq(const struct parity_ctx *ctx, void *state);
+void mandel_run_omp(const struct parity_ctx *ctx, void *state);
+void mandel_run_mpi(const struct parity_ctx *ctx, void *state);
+void mandel_check_mpi(const struct parity_ctx *ctx, void *state,
+                      struct parity_check *result);
 
 #endif

@@ -10,7 +10,7 @@
 #include <mpi.h>
 #include <stdlib.h>
 
-void mandel_run_mpi(const struct run_ctx *ctx, void *state)
+void mandel_run_mpi(const struct parity_ctx *ctx, void *state)
 {
     (void)ctx;
     struct mandel_state *s = state;
@@ -53,8 +53,8 @@ static int64_t mirror_mismatches_mpi(const struct mandel_state *s, MPI_Comm comm
     return bad;
 }
 
-void mandel_check_mpi(const struct run_ctx *ctx, void *state,
-                      struct check_result *r)
+void mandel_check_mpi(const struct parity_ctx *ctx, void *state,
+                      struct parity_check *r)
 {
     struct mandel_state *s = state;
     MPI_Comm comm = *(MPI_Comm *)ctx->mpi_comm;

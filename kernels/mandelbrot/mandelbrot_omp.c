@@ -10,7 +10,7 @@
  * effect. */
 #include "mandelbrot.h"
 
-void mandel_run_omp(const struct run_ctx *ctx, void *state)
+void mandel_run_omp(const struct parity_ctx *ctx, void *state)
 {
     (void)ctx;
     struct mandel_state *s = state;

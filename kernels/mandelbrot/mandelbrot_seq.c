@@ -2,7 +2,7 @@
  * No reductions (the total is an integer sum), so --reduce has no effect. */
 #include "mandelbrot.h"
 
-void mandel_run_seq(const struct run_ctx *ctx, void *state)
+void mandel_run_seq(const struct parity_ctx *ctx, void *state)
 {
     (void)ctx;
     struct mandel_state *s = state;

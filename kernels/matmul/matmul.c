@@ -21,7 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const struct param_desc matmul_params[] = {
+static const struct parity_param matmul_params[] = {
     /* <= 46340 so that n*n fits the int count of one MPI_Bcast of B. */
     {"n", "matrix order (C = A·B, all n x n)", {64, 2880, 5760, 11520}, 1, 46340},
 };
@@ -78,7 +78,7 @@ static void matmul_teardown(void *state)
 }
 
 /* This rank's rows of A, and (rank 0) all of B. */
-static void matmul_fill(const struct run_ctx *ctx, struct matmul_state *s)
+static void matmul_fill(const struct parity_ctx *ctx, struct matmul_state *s)
 {
     uint64_t n = (uint64_t)s->n;
     for (uint64_t i = 0; i < (uint64_t)s->rows; i++)
@@ -89,7 +89,7 @@ static void matmul_fill(const struct run_ctx *ctx, struct matmul_state *s)
             s->b[e] = matmul_rand(ctx->seed, 1, e);
 }
 
-static int matmul_alloc_work(const struct run_ctx *ctx, struct matmul_state *s)
+static int matmul_alloc_work(const struct parity_ctx *ctx, struct matmul_state *s)
 {
     int64_t asize, bsize;
     matmul_work_sizes(s->n, &asize, &bsize);
@@ -108,13 +108,13 @@ static int matmul_alloc_work(const struct run_ctx *ctx, struct matmul_state *s)
 
 /* One setup for every mode: outside MPI ranks = 1, so the row block is all
  * of it.  Needs no communication; B reaches ranks > 0 in run(). */
-int matmul_setup(const struct run_ctx *ctx, void **state)
+int matmul_setup(const struct parity_ctx *ctx, void **state)
 {
     struct matmul_state *s = calloc(1, sizeof *s);
     if (!s)
         return -1;
     *state = s;
-    s->n = kernel_param(ctx, "n");
+    s->n = parity_param(ctx, "n");
 #ifdef PARITY_HAVE_BLAS
     /* One BLAS thread per call: the modes' threads and ranks each call
      * dgemm on their own row block (matmul.h), and seq stays sequential. */
@@ -133,23 +133,23 @@ int matmul_setup(const struct run_ctx *ctx, void **state)
     return 0;
 }
 
-static void matmul_output(const struct run_ctx *ctx, void *state,
-                          struct kernel_output *out)
+static void matmul_output(const struct parity_ctx *ctx, void *state,
+                          struct parity_output *out)
 {
     (void)ctx;
     struct matmul_state *s = state;
     out->narrays = 1;
-    out->array[0] = (struct out_array){
-        .name = "C", .type = OUT_F64, .ndims = 2,
+    out->array[0] = (struct parity_out_array){
+        .name = "C", .type = PARITY_F64, .ndims = 2,
         .dims = {s->n, s->n}, .offset = {s->row0, 0}, .count = {s->rows, s->n},
         .row_step = 1, .data = s->c, .stride = s->n,
     };
     out->nscalars = 1;
-    out->scalar[0] = (struct out_scalar){"c00", s->c00};
+    out->scalar[0] = (struct parity_out_scalar){"c00", s->c00};
 }
 
 /* x = +-1 (stream 2's sign), z = B x and r = |B| 1, each in k order. */
-static void matmul_check_vectors(const struct run_ctx *ctx, const struct matmul_state *s,
+static void matmul_check_vectors(const struct parity_ctx *ctx, const struct matmul_state *s,
                                  double *x, double *z, double *r)
 {
     int64_t n = s->n;
@@ -184,7 +184,7 @@ static double matmul_check_row(const struct matmul_state *s, int64_t i, const do
     return fabs(y - w);
 }
 
-static void matmul_check(const struct run_ctx *ctx, void *state, struct check_result *res)
+static void matmul_check(const struct parity_ctx *ctx, void *state, struct parity_check *res)
 {
     struct matmul_state *s = state;
     int64_t n = s->n;
@@ -206,27 +206,27 @@ static void matmul_check(const struct run_ctx *ctx, void *state, struct check_re
 }
 
 /* n^3 fused multiply-adds = 2 n^3 flops, whatever the variant. */
-static double matmul_flops(const struct run_ctx *ctx, const void *state)
+static double matmul_flops(const struct parity_ctx *ctx, const void *state)
 {
     (void)state;
-    double n = (double)kernel_param(ctx, "n");
+    double n = (double)parity_param(ctx, "n");
     return 2.0 * n * n * n;
 }
 
 /* Compulsory traffic only: read A and B, write C once (3 n^2 doubles).  Not
  * counted: the blocked variant's re-reads from cache, and in mpi mode the
  * broadcast of B, (ranks - 1) n^2 doubles over the network per repetition. */
-static double matmul_bytes(const struct run_ctx *ctx, const void *state)
+static double matmul_bytes(const struct parity_ctx *ctx, const void *state)
 {
     (void)state;
-    double n = (double)kernel_param(ctx, "n");
+    double n = (double)parity_param(ctx, "n");
     return 3.0 * n * n * 8.0;
 }
 
 /* This process: its rows of A and C, all of B, one workspace per thread. */
-static double matmul_memory(const struct run_ctx *ctx)
+static double matmul_memory(const struct parity_ctx *ctx)
 {
-    int64_t n = kernel_param(ctx, "n"), asize, bsize, lo, rows;
+    int64_t n = parity_param(ctx, "n"), asize, bsize, lo, rows;
     matmul_rank_rows(ctx->variant, n, ctx->ranks, 0, &lo, &rows); /* rank 0's is largest */
     matmul_work_sizes(n, &asize, &bsize);
     return 8.0 * (2.0 * (double)rows * (double)n + (double)n * (double)n +
@@ -234,7 +234,7 @@ static double matmul_memory(const struct run_ctx *ctx)
 }
 
 /* The blas variant needs OpenBLAS at build time. */
-static int matmul_validate(const struct run_ctx *ctx, char *msg, size_t msg_size)
+static int matmul_validate(const struct parity_ctx *ctx, char *msg, size_t msg_size)
 {
 #ifndef PARITY_HAVE_BLAS
     if (ctx->variant == MATMUL_BLAS) {
@@ -248,7 +248,15 @@ static int matmul_validate(const struct run_ctx *ctx, char *msg, size_t msg_size
     return 0;
 }
 
-const struct kernel kernel_matmul = {
+static const struct parity_mode_impl kernel_matmul_modes[] = {
+    {.mode = "seq", .setup = matmul_setup, .run = matmul_run_seq},
+    {.mode = "omp", .setup = matmul_setup, .run = matmul_run_omp},
+    {.mode = "mpi", .setup = matmul_setup, .run = matmul_run_mpi},
+    {.mode = NULL},
+};
+
+const struct parity_kernel kernel_matmul = {
+    .api_version = PARITY_KERNEL_API_VERSION,
     .name = "matmul",
     .summary = "dense C = A·B, n x n doubles (compute-bound, cache blocking)",
     .params = matmul_params,
@@ -275,11 +283,7 @@ const struct kernel kernel_matmul = {
     .bytes = matmul_bytes,
     .memory = matmul_memory,
     .validate = matmul_validate,
-    .mode = {
-        [MODE_SEQ] = {matmul_setup, matmul_run_seq, NULL},
-        [MODE_OMP] = {matmul_setup, matmul_run_omp, NULL},
-        [MODE_MPI] = {matmul_setup, matmul_run_mpi, NULL},
-    },
+    .modes = kernel_matmul_modes,
     .output = matmul_output,
     .check = matmul_check,
     .teardown = matmul_teardown,

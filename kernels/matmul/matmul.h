@@ -9,8 +9,8 @@
 #ifndef PARITY_MATMUL_H
 #define PARITY_MATMUL_H
 
-#include "../../common/partition.h"
-#include "../kernel.h"
+#include <parity/partition.h>
+#include <parity/kernel.h>
 
 #include <math.h>
 #include <stdint.h>
@@ -358,12 +358,12 @@ static inline void matmul_rows(int variant, const struct matmul_state *s,
 #define MATMUL_BLAS_GROUP 24
 
 /* Part `part` of `parts` of `rows` rows: whole groups of `group` rows,
- * balanced (partition_range); only the last part may end in a partial group. */
+ * balanced (parity_partition_range); only the last part may end in a partial group. */
 static inline void matmul_block_rows(int64_t rows, int64_t group, int parts, int part,
                                      int64_t *lo, int64_t *hi)
 {
     int64_t groups = (rows + group - 1) / group;
-    partition_range(groups, parts, part, lo, hi);
+    parity_partition_range(groups, parts, part, lo, hi);
     *lo = matmul_min(*lo * group, rows);
     *hi = matmul_min(*hi * group, rows);
 }
@@ -388,15 +388,15 @@ static inline void matmul_rank_rows(int variant, int64_t n, int ranks, int rank,
 }
 
 /* Shared by the three modes (matmul.c). */
-int matmul_setup(const struct run_ctx *ctx, void **state);
+int matmul_setup(const struct parity_ctx *ctx, void **state);
 
 /* All local rows with ctx->threads OpenMP threads (matmul_omp.c); the omp
  * mode and hybrid MPI both use it. */
-void matmul_compute_omp(const struct run_ctx *ctx, struct matmul_state *s);
+void matmul_compute_omp(const struct parity_ctx *ctx, struct matmul_state *s);
 
 /* The modes' run functions (matmul_seq.c, matmul_omp.c, matmul_mpi.c). */
-void matmul_run_seq(const struct run_ctx *ctx, void *state);
-void matmul_run_omp(const struct run_ctx *ctx, void *state);
-void matmul_run_mpi(const struct run_ctx *ctx, void *state);
+void matmul_run_seq(const struct parity_ctx *ctx, void *state);
+void matmul_run_omp(const struct parity_ctx *ctx, void *state);
+void matmul_run_mpi(const struct parity_ctx *ctx, void *state);
 
 #endif

@@ -8,7 +8,7 @@
 
 #include <mpi.h>
 
-void matmul_run_mpi(const struct run_ctx *ctx, void *state)
+void matmul_run_mpi(const struct parity_ctx *ctx, void *state)
 {
     struct matmul_state *s = state;
     MPI_Comm comm = *(MPI_Comm *)ctx->mpi_comm;
@@ -18,7 +18,7 @@ void matmul_run_mpi(const struct run_ctx *ctx, void *state)
         matmul_compute_omp(ctx, s);
     else
         matmul_rows(ctx->variant, s, 0, s->rows, &s->work[0]);
-    /* Row 0 is always rank 0's (partition_range gives it the first rows);
+    /* Row 0 is always rank 0's (parity_partition_range gives it the first rows);
      * one 8-byte broadcast makes the summary scalar the same everywhere. */
     if (ctx->rank == 0)
         s->c00 = s->c[0];

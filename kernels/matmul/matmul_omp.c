@@ -6,7 +6,7 @@
 
 #include <omp.h>
 
-void matmul_compute_omp(const struct run_ctx *ctx, struct matmul_state *s)
+void matmul_compute_omp(const struct parity_ctx *ctx, struct matmul_state *s)
 {
 #pragma omp parallel num_threads(ctx->threads)
     {
@@ -18,7 +18,7 @@ void matmul_compute_omp(const struct run_ctx *ctx, struct matmul_state *s)
     }
 }
 
-void matmul_run_omp(const struct run_ctx *ctx, void *state)
+void matmul_run_omp(const struct parity_ctx *ctx, void *state)
 {
     struct matmul_state *s = state;
     matmul_compute_omp(ctx, s);

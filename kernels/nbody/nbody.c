@@ -4,8 +4,8 @@
  * within a bound measured for this dt and softening (nbody_energy_bound). */
 #include "nbody.h"
 
-#include "../../common/partition.h"
-#include "../../common/repro.h"
+#include <parity/partition.h>
+#include <parity/repro.h>
 
 #include <float.h>
 #include <stdlib.h>
@@ -31,7 +31,7 @@ static double nbody_energy_bound(int64_t n)
 
 /* small: about 1 s sequentially on the 2-core Zen 5 VM (13-14 GFLOP/s);
  * medium about 20 s; large about 5 min sequentially. */
-static const struct param_desc nbody_params[] = {
+static const struct parity_param nbody_params[] = {
     {"n", "number of bodies", {128, 4096, 16384, 65536}, 2, INT64_C(1) << 22},
     {"steps", "leapfrog steps (dt = 1e-3, Henon units)", {10, 40, 50, 50}, 1, 1000000},
 };
@@ -104,7 +104,7 @@ static void initial_conditions(struct nbody_state *s, uint64_t seed)
         row[3] = v[0], row[4] = v[1], row[5] = v[2];
     }
     double mean[NB_DIAG_WIDTH];
-    repro_tree_sum(s->partials, s->n, NB_DIAG_WIDTH, mean);
+    parity_repro_tree_sum(s->partials, s->n, NB_DIAG_WIDTH, mean);
     for (int k = 0; k < 6; k++)
         mean[k] /= (double)s->n; /* equal masses: mean = centre */
     for (int64_t i = 0; i < s->n; i++) {
@@ -128,15 +128,15 @@ static void nbody_teardown(void *state)
  * output copies (6). */
 #define NBODY_DOUBLES_PER_BODY 28
 
-int nbody_setup(const struct run_ctx *ctx, void **state)
+int nbody_setup(const struct parity_ctx *ctx, void **state)
 {
     struct nbody_state *s = calloc(1, sizeof *s);
     if (!s)
         return -1;
-    s->n = kernel_param(ctx, "n");
-    s->steps = kernel_param(ctx, "steps");
+    s->n = parity_param(ctx, "n");
+    s->steps = parity_param(ctx, "steps");
     s->m = 1.0 / (double)s->n;
-    partition_range(s->n, ctx->ranks, ctx->rank, &s->lo, &s->hi);
+    parity_partition_range(s->n, ctx->ranks, ctx->rank, &s->lo, &s->hi);
     size_t n = (size_t)s->n;
     double *block = malloc(NBODY_DOUBLES_PER_BODY * n * sizeof(double));
     s->counts = malloc(2 * (size_t)ctx->ranks * sizeof(int));
@@ -156,7 +156,7 @@ int nbody_setup(const struct run_ctx *ctx, void **state)
     s->displs = s->counts + ctx->ranks;
     for (int r = 0; r < ctx->ranks; r++) {
         int64_t lo, hi;
-        partition_range(s->n, ctx->ranks, r, &lo, &hi);
+        parity_partition_range(s->n, ctx->ranks, r, &lo, &hi);
         s->counts[r] = (int)(hi - lo);
         s->displs[r] = (int)lo;
     }
@@ -165,12 +165,12 @@ int nbody_setup(const struct run_ctx *ctx, void **state)
     return 0;
 }
 
-struct nbody_totals nbody_sum_local(const struct run_ctx *ctx,
+struct nbody_totals nbody_sum_local(const struct parity_ctx *ctx,
                                     const struct nbody_state *s)
 {
     double sum[NB_DIAG_WIDTH] = {0};
-    if (ctx->reduce == REDUCE_REPRO) {
-        repro_tree_sum(s->partials, s->n, NB_DIAG_WIDTH, sum);
+    if (ctx->reduce == PARITY_REPRO) {
+        parity_repro_tree_sum(s->partials, s->n, NB_DIAG_WIDTH, sum);
     } else {
         for (int64_t i = 0; i < s->n; i++)
             for (int k = 0; k < NB_DIAG_WIDTH; k++)
@@ -179,8 +179,8 @@ struct nbody_totals nbody_sum_local(const struct run_ctx *ctx,
     return nbody_totals_of(sum);
 }
 
-static void nbody_output(const struct run_ctx *ctx, void *state,
-                         struct kernel_output *out)
+static void nbody_output(const struct parity_ctx *ctx, void *state,
+                         struct parity_output *out)
 {
     (void)ctx;
     struct nbody_state *s = state;
@@ -191,8 +191,8 @@ static void nbody_output(const struct run_ctx *ctx, void *state,
         v[0] = s->vx[i], v[1] = s->vy[i], v[2] = s->vz[i];
     }
     out->narrays = 2;
-    out->array[0] = (struct out_array){
-        .name = "pos", .type = OUT_F64, .ndims = 2, .dims = {s->n, 3},
+    out->array[0] = (struct parity_out_array){
+        .name = "pos", .type = PARITY_F64, .ndims = 2, .dims = {s->n, 3},
         .offset = {s->lo, 0}, .count = {rows, 3}, .row_step = 1,
         .data = s->pos_out, .stride = 3,
     };
@@ -203,11 +203,11 @@ static void nbody_output(const struct run_ctx *ctx, void *state,
     for (int k = 0; k < 3; k++)
         dp[k] = s->end.p[k] - s->start.p[k];
     out->nscalars = 4;
-    out->scalar[0] = (struct out_scalar){"energy_start", s->start.energy};
-    out->scalar[1] = (struct out_scalar){"energy_end", s->end.energy};
-    out->scalar[2] = (struct out_scalar){
+    out->scalar[0] = (struct parity_out_scalar){"energy_start", s->start.energy};
+    out->scalar[1] = (struct parity_out_scalar){"energy_end", s->end.energy};
+    out->scalar[2] = (struct parity_out_scalar){
         "energy_drift", fabs(s->end.energy - s->start.energy) / fabs(s->start.energy)};
-    out->scalar[3] = (struct out_scalar){
+    out->scalar[3] = (struct parity_out_scalar){
         "momentum_drift", sqrt(dp[0] * dp[0] + dp[1] * dp[1] + dp[2] * dp[2])};
 }
 
@@ -222,8 +222,8 @@ static void nbody_output(const struct run_ctx *ctx, void *state,
  * the larger of sum m |v| at start and end (speeds vary during the run).
  * Energy: see nbody_energy_bound.  The check reports the worse of the two
  * ratios, error / bound, against 1. */
-static void nbody_check(const struct run_ctx *ctx, void *state,
-                        struct check_result *r)
+static void nbody_check(const struct parity_ctx *ctx, void *state,
+                        struct parity_check *r)
 {
     (void)ctx;
     struct nbody_state *s = state;
@@ -244,31 +244,39 @@ static void nbody_check(const struct run_ctx *ctx, void *state,
 /* Per force evaluation 20 flops per pair (nbody_accel) over all n^2 pairs
  * (the self pair is computed too and adds exactly 0); steps + 1 evaluations
  * per repetition.  The O(n) kicks, drifts and diagnostics are left out. */
-static double nbody_flops(const struct run_ctx *ctx, const void *state)
+static double nbody_flops(const struct parity_ctx *ctx, const void *state)
 {
     (void)state;
-    double n = (double)kernel_param(ctx, "n");
-    return 20.0 * n * n * (double)(kernel_param(ctx, "steps") + 1);
+    double n = (double)parity_param(ctx, "n");
+    return 20.0 * n * n * (double)(parity_param(ctx, "steps") + 1);
 }
 
 /* Memory traffic per step: the force loops re-read the positions from cache,
  * so memory sees each array once: forces read x,y,z and write a (48 n bytes),
  * two half kicks read v,a and write v (144 n), the drift reads x,v and writes
  * x (72 n): 264 n bytes per step. */
-static double nbody_bytes(const struct run_ctx *ctx, const void *state)
+static double nbody_bytes(const struct parity_ctx *ctx, const void *state)
 {
     (void)state;
-    double n = (double)kernel_param(ctx, "n");
-    return 264.0 * n * (double)kernel_param(ctx, "steps");
+    double n = (double)parity_param(ctx, "n");
+    return 264.0 * n * (double)parity_param(ctx, "steps");
 }
 
-static double nbody_memory(const struct run_ctx *ctx)
+static double nbody_memory(const struct parity_ctx *ctx)
 {
-    return 8.0 * NBODY_DOUBLES_PER_BODY * (double)kernel_param(ctx, "n") +
+    return 8.0 * NBODY_DOUBLES_PER_BODY * (double)parity_param(ctx, "n") +
            8.0 * ctx->ranks;
 }
 
-const struct kernel kernel_nbody = {
+static const struct parity_mode_impl kernel_nbody_modes[] = {
+    {.mode = "seq", .setup = nbody_setup, .run = nbody_run_seq},
+    {.mode = "omp", .setup = nbody_setup, .run = nbody_run_omp},
+    {.mode = "mpi", .setup = nbody_setup, .run = nbody_run_mpi},
+    {.mode = NULL},
+};
+
+const struct parity_kernel kernel_nbody = {
+    .api_version = PARITY_KERNEL_API_VERSION,
     .name = "nbody",
     .summary = "direct O(N^2) softened gravity on a Plummer sphere, leapfrog steps",
     .params = nbody_params,
@@ -285,11 +293,7 @@ const struct kernel kernel_nbody = {
     .flops = nbody_flops,
     .bytes = nbody_bytes,
     .memory = nbody_memory,
-    .mode = {
-        [MODE_SEQ] = {nbody_setup, nbody_run_seq, NULL},
-        [MODE_OMP] = {nbody_setup, nbody_run_omp, NULL},
-        [MODE_MPI] = {nbody_setup, nbody_run_mpi, NULL},
-    },
+    .modes = kernel_nbody_modes,
     .output = nbody_output,
     .check = nbody_check,
     .teardown = nbody_teardown,

@@ -7,7 +7,7 @@
 #ifndef PARITY_NBODY_H
 #define PARITY_NBODY_H
 
-#include "../kernel.h"
+#include <parity/kernel.h>
 
 #include <math.h>
 #include <stdint.h>
@@ -252,15 +252,15 @@ static inline struct nbody_totals nbody_totals_of(const double sum[NB_DIAG_WIDTH
 }
 
 /* Shared by the three modes (nbody.c). */
-int nbody_setup(const struct run_ctx *ctx, void **state);
+int nbody_setup(const struct parity_ctx *ctx, void **state);
 /* Totals of the partial rows of all n bodies in this process (seq, omp
  * inside a single): repro = fixed tree, fast = left to right. */
-struct nbody_totals nbody_sum_local(const struct run_ctx *ctx,
+struct nbody_totals nbody_sum_local(const struct parity_ctx *ctx,
                                     const struct nbody_state *s);
 
 /* The modes' run functions (nbody_seq.c, nbody_omp.c, nbody_mpi.c). */
-void nbody_run_seq(const struct run_ctx *ctx, void *state);
-void nbody_run_omp(const struct run_ctx *ctx, void *state);
-void nbody_run_mpi(const struct run_ctx *ctx, void *state);
+void nbody_run_seq(const struct parity_ctx *ctx, void *state);
+void nbody_run_omp(const struct parity_ctx *ctx, void *state);
+void nbody_run_mpi(const struct parity_ctx *ctx, void *state);
 
 #endif

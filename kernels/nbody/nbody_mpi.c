@@ -1,14 +1,14 @@
 /* nbody, MPI (+ OpenMP threads inside each rank when --threads > 1).
- * Each rank owns a block of bodies (partition_range, uneven is fine), keeps
+ * Each rank owns a block of bodies (parity_partition_range, uneven is fine), keeps
  * every position, and after each drift the blocks of x, y, z are exchanged
  * with MPI_Allgatherv.  Diagnostics: one partial row per body (a repro block
- * of one body, so repro_allgather_partials' partition of the n rows is this
+ * of one body, so parity_repro_allgather_partials' partition of the n rows is this
  * rank's block of bodies at any rank count), gathered and tree-summed
  * (repro), or a local sum and MPI_Allreduce (fast).  MPI is called by the
  * master thread only (MPI_THREAD_FUNNELED). */
 #include "nbody.h"
 
-#include "../../common/repro_mpi.h"
+#include <parity/repro_mpi.h>
 
 #include <mpi.h>
 
@@ -22,17 +22,17 @@ static void exchange_positions(struct nbody_state *s, MPI_Comm comm)
 }
 
 /* Called by every thread of the region; *t is shared and set on return. */
-static void diagnostics(const struct run_ctx *ctx, struct nbody_state *s,
+static void diagnostics(const struct parity_ctx *ctx, struct nbody_state *s,
                         double *sum, struct nbody_totals *t, MPI_Comm comm)
 {
     int64_t lo = s->lo, hi = s->hi;
-    if (ctx->reduce == REDUCE_REPRO) {
+    if (ctx->reduce == PARITY_REPRO) {
 #pragma omp for schedule(static)
         for (int64_t i = lo; i < hi; i++)
             nbody_diag_rows(s, i, i + 1);
 #pragma omp master
         {
-            repro_allreduce_sum(s->partials, s->n, NB_DIAG_WIDTH, sum, comm);
+            parity_repro_allreduce_sum(s->partials, s->n, NB_DIAG_WIDTH, sum, comm);
             *t = nbody_totals_of(sum);
         }
 #pragma omp barrier
@@ -55,7 +55,7 @@ static void diagnostics(const struct run_ctx *ctx, struct nbody_state *s,
 #pragma omp barrier
 }
 
-void nbody_run_mpi(const struct run_ctx *ctx, void *state)
+void nbody_run_mpi(const struct parity_ctx *ctx, void *state)
 {
     struct nbody_state *s = state;
     MPI_Comm comm = *(MPI_Comm *)ctx->mpi_comm;

@@ -5,10 +5,10 @@
 #include "nbody.h"
 
 /* Called by every thread of the region; *t is shared and set on return. */
-static void diagnostics(const struct run_ctx *ctx, struct nbody_state *s,
+static void diagnostics(const struct parity_ctx *ctx, struct nbody_state *s,
                         double *sum, struct nbody_totals *t)
 {
-    if (ctx->reduce == REDUCE_REPRO) {
+    if (ctx->reduce == PARITY_REPRO) {
 #pragma omp for schedule(static)
         for (int64_t i = 0; i < s->n; i++)
             nbody_diag_rows(s, i, i + 1);
@@ -29,7 +29,7 @@ static void diagnostics(const struct run_ctx *ctx, struct nbody_state *s,
     *t = nbody_totals_of(sum);
 }
 
-void nbody_run_omp(const struct run_ctx *ctx, void *state)
+void nbody_run_omp(const struct parity_ctx *ctx, void *state)
 {
     struct nbody_state *s = state;
     int64_t n = s->n, steps = s->steps;

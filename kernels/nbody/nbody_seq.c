@@ -2,7 +2,7 @@
  * diagnostics are summed by nbody_sum_local (fixed tree or left to right). */
 #include "nbody.h"
 
-void nbody_run_seq(const struct run_ctx *ctx, void *state)
+void nbody_run_seq(const struct parity_ctx *ctx, void *state)
 {
     struct nbody_state *s = state;
     int64_t n = s->n;

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-static const struct param_desc pi_params[] = {
+static const struct parity_param pi_params[] = {
     {"n", "number of midpoints", {1000000, 400000000, 2000000000, 20000000000}, 1, INT64_C(1) << 40},
 };
 
@@ -19,14 +19,14 @@ static const char *const pi_variant_help[] = {
     "threads add into one shared unsynchronised accumulator (wrong on purpose)",
 };
 
-int pi_setup(const struct run_ctx *ctx, void **state)
+int pi_setup(const struct parity_ctx *ctx, void **state)
 {
     struct pi_state *s = calloc(1, sizeof *s);
     if (!s)
         return -1;
-    s->n = kernel_param(ctx, "n");
+    s->n = parity_param(ctx, "n");
     s->h = 1.0 / (double)s->n;
-    s->blocks = repro_blocks_for(s->n);
+    s->blocks = parity_repro_blocks_for(s->n);
     s->partials = calloc((size_t)s->blocks.count, sizeof(double));
     if (!s->partials) {
         free(s);
@@ -43,23 +43,23 @@ static void pi_teardown(void *state)
     free(s);
 }
 
-static void pi_output(const struct run_ctx *ctx, void *state,
-                      struct kernel_output *out)
+static void pi_output(const struct parity_ctx *ctx, void *state,
+                      struct parity_output *out)
 {
     struct pi_state *s = state;
     /* Every rank holds the value; rank 0 writes it. */
     out->narrays = 1;
-    out->array[0] = (struct out_array){
-        .name = "value", .type = OUT_F64, .ndims = 1,
+    out->array[0] = (struct parity_out_array){
+        .name = "value", .type = PARITY_F64, .ndims = 1,
         .dims = {1, 1}, .count = {ctx->rank == 0 ? 1 : 0, 1},
         .row_step = 1, .data = &s->value, .stride = 1,
     };
     out->nscalars = 1;
-    out->scalar[0] = (struct out_scalar){"value", s->value};
+    out->scalar[0] = (struct parity_out_scalar){"value", s->value};
 }
 
-static void pi_check(const struct run_ctx *ctx, void *state,
-                     struct check_result *r)
+static void pi_check(const struct parity_ctx *ctx, void *state,
+                     struct parity_check *r)
 {
     (void)ctx;
     struct pi_state *s = state;
@@ -69,25 +69,33 @@ static void pi_check(const struct run_ctx *ctx, void *state,
 }
 
 /* Per point: (i+0.5)*h, x*x, 1+, 4/, += : 6 flops.  No array traffic. */
-static double pi_flops(const struct run_ctx *ctx, const void *state)
+static double pi_flops(const struct parity_ctx *ctx, const void *state)
 {
     (void)state;
-    return 6.0 * (double)kernel_param(ctx, "n");
+    return 6.0 * (double)parity_param(ctx, "n");
 }
 
-static double pi_bytes(const struct run_ctx *ctx, const void *state)
+static double pi_bytes(const struct parity_ctx *ctx, const void *state)
 {
     (void)ctx;
     (void)state;
     return 0.0;
 }
 
-static double pi_memory(const struct run_ctx *ctx)
+static double pi_memory(const struct parity_ctx *ctx)
 {
-    return 8.0 * (double)repro_blocks_for(kernel_param(ctx, "n")).count;
+    return 8.0 * (double)parity_repro_blocks_for(parity_param(ctx, "n")).count;
 }
 
-const struct kernel kernel_pi = {
+static const struct parity_mode_impl kernel_pi_modes[] = {
+    {.mode = "seq", .setup = pi_setup, .run = pi_run_seq},
+    {.mode = "omp", .setup = pi_setup, .run = pi_run_omp},
+    {.mode = "mpi", .setup = pi_setup, .run = pi_run_mpi},
+    {.mode = NULL},
+};
+
+const struct parity_kernel kernel_pi = {
+    .api_version = PARITY_KERNEL_API_VERSION,
     .name = "pi",
     .summary = "midpoint rule for the integral of 4/(1+x^2) on [0,1] (a reduction)",
     .params = pi_params,
@@ -100,11 +108,7 @@ const struct kernel kernel_pi = {
     .flops = pi_flops,
     .bytes = pi_bytes,
     .memory = pi_memory,
-    .mode = {
-        [MODE_SEQ] = {pi_setup, pi_run_seq, NULL},
-        [MODE_OMP] = {pi_setup, pi_run_omp, NULL},
-        [MODE_MPI] = {pi_setup, pi_run_mpi, NULL},
-    },
+    .modes = kernel_pi_modes,
     .output = pi_output,
     .check = pi_check,
     .teardown = pi_teardown,

@@ -5,8 +5,8 @@
 #ifndef PARITY_PI_H
 #define PARITY_PI_H
 
-#include "../../common/repro.h"
-#include "../kernel.h"
+#include <parity/repro.h>
+#include <parity/kernel.h>
 
 #include <stdint.h>
 
@@ -15,7 +15,7 @@ enum pi_variant { PI_MIDPOINT, PI_RACY };
 struct pi_state {
     int64_t n;                  /* number of midpoints */
     double h;                   /* 1/n, the width of one interval */
-    struct repro_blocks blocks; /* fixed blocks of [0, n) */
+    struct parity_repro_blocks blocks; /* fixed blocks of [0, n) */
     double *partials;           /* one partial sum per block (repro) */
     double value;               /* the result: approximately pi */
 };
@@ -27,23 +27,23 @@ static inline double pi_term(int64_t i, double h)
 }
 
 /* Sum of terms lo..hi-1, times h, by the lane rule of common/repro.h: term
- * lo + k into lane k % REPRO_LANES, lanes folded in the fixed flat tree.
+ * lo + k into lane k % PARITY_REPRO_LANES, lanes folded in the fixed flat tree.
  * The 32 lanes vectorise like a native `omp simd` reduction (the divisions
  * pipeline across 4 AVX-512 or 8 AVX2 registers), while the result stays a
  * pure function of (lo, hi), the same bits in every mode and every build:
  * every mode calls this same body for --reduce repro. */
 static inline double pi_block_sum(int64_t lo, int64_t hi, double h)
 {
-    double acc[REPRO_LANES] = {0};
+    double acc[PARITY_REPRO_LANES] = {0};
     int64_t i = lo;
-    for (; i + REPRO_LANES <= hi; i += REPRO_LANES) {
+    for (; i + PARITY_REPRO_LANES <= hi; i += PARITY_REPRO_LANES) {
 #pragma omp simd
-        for (int l = 0; l < REPRO_LANES; l++)
+        for (int l = 0; l < PARITY_REPRO_LANES; l++)
             acc[l] += pi_term(i + l, h);
     }
     for (int l = 0; i < hi; i++, l++)
         acc[l] += pi_term(i, h);
-    return repro_lanes_fold(acc) * h;
+    return parity_repro_lanes_fold(acc) * h;
 }
 
 /* Sum of terms lo..hi-1 (not yet times h) as the compiler's native `omp simd`
@@ -60,17 +60,17 @@ static inline double pi_range_sum_fast(int64_t lo, int64_t hi, double h)
 }
 
 /* Terms lo..hi-1 summed by the calling team: each thread takes its
- * partition_range part through pi_range_sum_fast, the thread sums are then
+ * parity_partition_range part through pi_range_sum_fast, the thread sums are then
  * added by reduction(+:) (fast: any order).  Called outside a parallel
  * region it opens one (pi_omp.c). */
 double pi_fast_sum_omp(int64_t lo, int64_t hi, double h);
 
 /* Shared by the three modes (pi.c). */
-int pi_setup(const struct run_ctx *ctx, void **state);
+int pi_setup(const struct parity_ctx *ctx, void **state);
 
 /* The modes' run functions (pi_seq.c, pi_omp.c, pi_mpi.c). */
-void pi_run_seq(const struct run_ctx *ctx, void *state);
-void pi_run_omp(const struct run_ctx *ctx, void *state);
-void pi_run_mpi(const struct run_ctx *ctx, void *state);
+void pi_run_seq(const struct parity_ctx *ctx, void *state);
+void pi_run_omp(const struct parity_ctx *ctx, void *state);
+void pi_run_mpi(const struct parity_ctx *ctx, void *state);
 
 #endif

@@ -5,7 +5,7 @@
  * are lost and the answer is wrong, which verify must catch. */
 #include "pi.h"
 
-#include "../../common/partition.h"
+#include <parity/partition.h>
 
 #include <omp.h>
 
@@ -15,13 +15,13 @@ double pi_fast_sum_omp(int64_t lo, int64_t hi, double h)
 #pragma omp parallel reduction(+ : sum)
     {
         int64_t a, b;
-        partition_range(hi - lo, omp_get_num_threads(), omp_get_thread_num(), &a, &b);
+        parity_partition_range(hi - lo, omp_get_num_threads(), omp_get_thread_num(), &a, &b);
         sum += pi_range_sum_fast(lo + a, lo + b, h);
     }
     return sum;
 }
 
-void pi_run_omp(const struct run_ctx *ctx, void *state)
+void pi_run_omp(const struct parity_ctx *ctx, void *state)
 {
     struct pi_state *s = state;
     if (ctx->variant == PI_RACY) {
@@ -34,14 +34,14 @@ void pi_run_omp(const struct run_ctx *ctx, void *state)
         s->value = shared * s->h;
         return;
     }
-    if (ctx->reduce == REDUCE_REPRO) {
+    if (ctx->reduce == PARITY_REPRO) {
 #pragma omp parallel for schedule(static)
         for (int64_t b = 0; b < s->blocks.count; b++) {
             int64_t lo, hi;
-            repro_block_range(&s->blocks, b, &lo, &hi);
+            parity_repro_block_range(&s->blocks, b, &lo, &hi);
             s->partials[b] = pi_block_sum(lo, hi, s->h);
         }
-        repro_tree_sum(s->partials, s->blocks.count, 1, &s->value);
+        parity_repro_tree_sum(s->partials, s->blocks.count, 1, &s->value);
         return;
     }
     s->value = pi_fast_sum_omp(0, s->n, s->h) * s->h;

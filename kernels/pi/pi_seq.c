@@ -3,7 +3,7 @@
  * reduction pi_range_sum_fast over [0, n), the body every fast mode runs. */
 #include "pi.h"
 
-void pi_run_seq(const struct run_ctx *ctx, void *state)
+void pi_run_seq(const struct parity_ctx *ctx, void *state)
 {
     struct pi_state *s = state;
     if (ctx->variant == PI_RACY) {
@@ -14,13 +14,13 @@ void pi_run_seq(const struct run_ctx *ctx, void *state)
         s->value = sum * s->h;
         return;
     }
-    if (ctx->reduce == REDUCE_REPRO) {
+    if (ctx->reduce == PARITY_REPRO) {
         for (int64_t b = 0; b < s->blocks.count; b++) {
             int64_t lo, hi;
-            repro_block_range(&s->blocks, b, &lo, &hi);
+            parity_repro_block_range(&s->blocks, b, &lo, &hi);
             s->partials[b] = pi_block_sum(lo, hi, s->h);
         }
-        repro_tree_sum(s->partials, s->blocks.count, 1, &s->value);
+        parity_repro_tree_sum(s->partials, s->blocks.count, 1, &s->value);
         return;
     }
     s->value = pi_range_sum_fast(0, s->n, s->h) * s->h;

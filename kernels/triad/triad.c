@@ -6,7 +6,7 @@
  * fails it. */
 #include "triad.h"
 
-#include "../../common/partition.h"
+#include <parity/partition.h>
 
 #include <math.h>
 #include <omp.h>
@@ -16,7 +16,7 @@
 /* small: 2^25 elements = 3 arrays x 256 MiB (each 8x the 32 MiB L3; STREAM
  * asks for >= 4x), 30 sweeps ~ 1 s sequentially here (23 GB/s).  tiny stays
  * in cache: a test size, not a bandwidth measurement. */
-static const struct param_desc triad_params[] = {
+static const struct parity_param triad_params[] = {
     {"n", "elements per array (3 float64 arrays)",
      {100000, INT64_C(1) << 25, INT64_C(1) << 27, INT64_C(1) << 30}, 1, INT64_C(1) << 40},
     {"steps", "sweeps per repetition", {10, 30, 20, 100}, 1, INT64_C(1) << 30},
@@ -46,14 +46,14 @@ static double *triad_alloc(int64_t count)
  * part (the same partition as triad_sweeps_omp): on NUMA machines the pages
  * land next to the core that uses them.  a starts as NaN, so an element that
  * no sweep wrote fails the check. */
-static void triad_fill(const struct run_ctx *ctx, struct triad_state *s)
+static void triad_fill(const struct parity_ctx *ctx, struct triad_state *s)
 {
     int64_t count = s->hi - s->lo;
-    int threads = ctx->mode == MODE_SEQ ? 1 : ctx->threads;
+    int threads = ctx->threads; /* 1 in seq (options.c) */
 #pragma omp parallel num_threads(threads)
     {
         int64_t lo, hi;
-        partition_range(count, omp_get_num_threads(), omp_get_thread_num(), &lo, &hi);
+        parity_partition_range(count, omp_get_num_threads(), omp_get_thread_num(), &lo, &hi);
         for (int64_t i = lo; i < hi; i++) {
             s->a[i] = NAN;
             s->b[i] = triad_b(s->lo + i);
@@ -62,16 +62,16 @@ static void triad_fill(const struct run_ctx *ctx, struct triad_state *s)
     }
 }
 
-int triad_setup(const struct run_ctx *ctx, void **state)
+int triad_setup(const struct parity_ctx *ctx, void **state)
 {
     struct triad_state *s = calloc(1, sizeof *s);
     if (!s)
         return -1;
     *state = s;
-    s->n = kernel_param(ctx, "n");
-    s->steps = kernel_param(ctx, "steps");
+    s->n = parity_param(ctx, "n");
+    s->steps = parity_param(ctx, "steps");
     /* Outside MPI ranks = 1: the whole range. */
-    partition_range(s->n, ctx->ranks, ctx->rank, &s->lo, &s->hi);
+    parity_partition_range(s->n, ctx->ranks, ctx->rank, &s->lo, &s->hi);
     s->a = triad_alloc(s->hi - s->lo);
     s->b = triad_alloc(s->hi - s->lo);
     s->c = triad_alloc(s->hi - s->lo);
@@ -81,14 +81,14 @@ int triad_setup(const struct run_ctx *ctx, void **state)
     return 0;
 }
 
-static void triad_output(const struct run_ctx *ctx, void *state,
-                         struct kernel_output *out)
+static void triad_output(const struct parity_ctx *ctx, void *state,
+                         struct parity_output *out)
 {
     (void)ctx;
     struct triad_state *s = state;
     out->narrays = 1;
-    out->array[0] = (struct out_array){
-        .name = "a", .type = OUT_F64, .ndims = 1, .dims = {s->n, 1},
+    out->array[0] = (struct parity_out_array){
+        .name = "a", .type = PARITY_F64, .ndims = 1, .dims = {s->n, 1},
         .offset = {s->lo, 0}, .count = {s->hi - s->lo, 1}, .row_step = 1,
         .data = s->a, .stride = 1,
     };
@@ -96,7 +96,7 @@ static void triad_output(const struct run_ctx *ctx, void *state,
 }
 
 /* max |a[i] - closed form| over this process's elements; NaN stays NaN. */
-static void triad_check(const struct run_ctx *ctx, void *state, struct check_result *r)
+static void triad_check(const struct parity_ctx *ctx, void *state, struct parity_check *r)
 {
     (void)ctx;
     struct triad_state *s = state;
@@ -111,30 +111,38 @@ static void triad_check(const struct run_ctx *ctx, void *state, struct check_res
 }
 
 /* Per element per sweep: one multiply, one add. */
-static double triad_flops(const struct run_ctx *ctx, const void *state)
+static double triad_flops(const struct parity_ctx *ctx, const void *state)
 {
     (void)state;
-    return 2.0 * (double)kernel_param(ctx, "n") * (double)kernel_param(ctx, "steps");
+    return 2.0 * (double)parity_param(ctx, "n") * (double)parity_param(ctx, "steps");
 }
 
 /* STREAM's convention: 24 bytes per element per sweep (read b, read c,
  * write a).  Not counted: the write-allocate read of a's cache line before
  * it is written (ordinary stores), which makes the real DRAM traffic 32
  * bytes; heat's model (16 bytes a point) leaves it out the same way. */
-static double triad_bytes(const struct run_ctx *ctx, const void *state)
+static double triad_bytes(const struct parity_ctx *ctx, const void *state)
 {
     (void)state;
-    return 24.0 * (double)kernel_param(ctx, "n") * (double)kernel_param(ctx, "steps");
+    return 24.0 * (double)parity_param(ctx, "n") * (double)parity_param(ctx, "steps");
 }
 
 /* Three arrays of this process's (largest) block. */
-static double triad_memory(const struct run_ctx *ctx)
+static double triad_memory(const struct parity_ctx *ctx)
 {
-    int64_t n = kernel_param(ctx, "n");
+    int64_t n = parity_param(ctx, "n");
     return 3.0 * 8.0 * (double)((n + ctx->ranks - 1) / ctx->ranks);
 }
 
-const struct kernel kernel_triad = {
+static const struct parity_mode_impl kernel_triad_modes[] = {
+    {.mode = "seq", .setup = triad_setup, .run = triad_run_seq},
+    {.mode = "omp", .setup = triad_setup, .run = triad_run_omp},
+    {.mode = "mpi", .setup = triad_setup, .run = triad_run_mpi},
+    {.mode = NULL},
+};
+
+const struct parity_kernel kernel_triad = {
+    .api_version = PARITY_KERNEL_API_VERSION,
     .name = "triad",
     .summary = "STREAM triad a = b + s c over float64 arrays (sustainable memory bandwidth)",
     .params = triad_params,
@@ -147,11 +155,7 @@ const struct kernel kernel_triad = {
     .flops = triad_flops,
     .bytes = triad_bytes,
     .memory = triad_memory,
-    .mode = {
-        [MODE_SEQ] = {triad_setup, triad_run_seq, NULL},
-        [MODE_OMP] = {triad_setup, triad_run_omp, NULL},
-        [MODE_MPI] = {triad_setup, triad_run_mpi, NULL},
-    },
+    .modes = kernel_triad_modes,
     .output = triad_output,
     .check = triad_check,
     .teardown = triad_teardown,

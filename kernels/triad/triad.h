@@ -6,7 +6,7 @@
 #ifndef PARITY_TRIAD_H
 #define PARITY_TRIAD_H
 
-#include "../kernel.h"
+#include <parity/kernel.h>
 
 #include <stdint.h>
 
@@ -41,15 +41,15 @@ static inline void triad_sweep(double *restrict a, const double *restrict b,
 
 /* Shared by the three modes (triad.c): allocate and fill this process's
  * range, with the threads that will sweep it (first touch). */
-int triad_setup(const struct run_ctx *ctx, void **state);
+int triad_setup(const struct parity_ctx *ctx, void **state);
 
 /* `steps` sweeps of the local range by the current OpenMP team's threads,
  * each on its own fixed part (triad_omp.c; omp mode and hybrid MPI). */
 void triad_sweeps_omp(struct triad_state *s, int threads);
 
 /* The modes' run functions. */
-void triad_run_seq(const struct run_ctx *ctx, void *state);
-void triad_run_omp(const struct run_ctx *ctx, void *state);
-void triad_run_mpi(const struct run_ctx *ctx, void *state);
+void triad_run_seq(const struct parity_ctx *ctx, void *state);
+void triad_run_omp(const struct parity_ctx *ctx, void *state);
+void triad_run_mpi(const struct parity_ctx *ctx, void *state);
 
 #endif

@@ -1,6 +1,6 @@
 /* triad, MPI (+ OpenMP threads inside each rank when --threads > 1).  Each
  * rank sweeps its own contiguous block of the global index space
- * (partition_range in setup); a sweep needs no data from other ranks, so a
+ * (parity_partition_range in setup); a sweep needs no data from other ranks, so a
  * repetition has no communication: the driver's barrier starts the ranks
  * together and the slowest rank's time is the run's, so GB/s is the whole
  * machine's (or cluster's) aggregate bandwidth. */
@@ -8,7 +8,7 @@
 
 #include <mpi.h>
 
-void triad_run_mpi(const struct run_ctx *ctx, void *state)
+void triad_run_mpi(const struct parity_ctx *ctx, void *state)
 {
     struct triad_state *s = state;
     if (ctx->threads > 1)

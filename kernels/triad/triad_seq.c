@@ -1,7 +1,7 @@
 /* triad, sequential: the reference.  `steps` sweeps over all elements. */
 #include "triad.h"
 
-void triad_run_seq(const struct run_ctx *ctx, void *state)
+void triad_run_seq(const struct parity_ctx *ctx, void *state)
 {
     (void)ctx;
     struct triad_state *s = state;

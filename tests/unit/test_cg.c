@@ -8,27 +8,28 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../../kernels/registry.h"
 #include "../../kernels/cg/cg.h"
 
 #include <omp.h>
 #include <string.h>
 
-extern const struct kernel kernel_cg;
+extern const struct parity_kernel kernel_cg;
 
 /* A solve through the kernel's hooks; the caller tears the state down. */
-static struct cg_state *solve(enum mode mode, int threads, int64_t n,
-                              int64_t max_iters, struct check_result *check)
+static struct cg_state *solve(const char *mode, int threads, int64_t n,
+                              int64_t max_iters, struct parity_check *check)
 {
-    struct run_ctx ctx = {.kernel = &kernel_cg, .mode = mode, .threads = threads,
-                          .ranks = 1, .reduce = REDUCE_REPRO};
+    struct parity_ctx ctx = {.kernel = &kernel_cg, .mode = mode, .threads = threads,
+                          .ranks = 1, .reduce = PARITY_REPRO};
     ctx.param[kernel_param_index(&kernel_cg, "n")] = n;
     ctx.param[kernel_param_index(&kernel_cg, "tol-exp")] = 10;
     ctx.param[kernel_param_index(&kernel_cg, "max-iters")] = max_iters;
     void *state = NULL;
-    assert_int_equal(kernel_cg.mode[mode].setup(&ctx, &state), 0);
+    assert_int_equal(kernel_mode(&kernel_cg, mode)->setup(&ctx, &state), 0);
     omp_set_num_threads(threads);
-    kernel_cg.mode[mode].run(&ctx, state);
-    kernel_cg.mode[mode].run(&ctx, state); /* a repetition gives the same */
+    kernel_mode(&kernel_cg, mode)->run(&ctx, state);
+    kernel_mode(&kernel_cg, mode)->run(&ctx, state); /* a repetition gives the same */
     kernel_cg.check(&ctx, state, check);
     return state;
 }
@@ -36,8 +37,8 @@ static struct cg_state *solve(enum mode mode, int threads, int64_t n,
 static void test_cg_self_check_passes_and_error_is_exact(void **state)
 {
     (void)state;
-    struct check_result c;
-    struct cg_state *s = solve(MODE_SEQ, 1, 33, 0, &c); /* odd n: centre on the grid */
+    struct parity_check c;
+    struct cg_state *s = solve("seq", 1, 33, 0, &c); /* odd n: centre on the grid */
     assert_true(c.error <= c.bound);
     assert_true(s->history[s->iterations] <= 1e-10);
     /* u_h - u = -h^2 x(1-x) y(1-y): at the centre h^2/16. */
@@ -49,11 +50,11 @@ static void test_cg_self_check_passes_and_error_is_exact(void **state)
 static void test_cg_self_check_fails_on_a_perturbed_solution(void **state)
 {
     (void)state;
-    struct check_result c;
-    struct cg_state *s = solve(MODE_SEQ, 1, 32, 0, &c);
+    struct parity_check c;
+    struct cg_state *s = solve("seq", 1, 32, 0, &c);
     assert_true(c.error <= c.bound);
     s->x[10 * s->n + 20] += 5e-4; /* h^2/8 = 1.1e-4 here */
-    struct run_ctx ctx = {.kernel = &kernel_cg, .ranks = 1};
+    struct parity_ctx ctx = {.kernel = &kernel_cg, .ranks = 1};
     kernel_cg.check(&ctx, s, &c);
     assert_true(c.error > c.bound);
     kernel_cg.teardown(s);
@@ -62,8 +63,8 @@ static void test_cg_self_check_fails_on_a_perturbed_solution(void **state)
 static void test_cg_self_check_fails_at_the_iteration_cap(void **state)
 {
     (void)state;
-    struct check_result c;
-    struct cg_state *s = solve(MODE_SEQ, 1, 32, 20, &c);
+    struct parity_check c;
+    struct cg_state *s = solve("seq", 1, 32, 20, &c);
     assert_int_equal(s->iterations, 20);
     assert_true(c.error > c.bound);
     kernel_cg.teardown(s);
@@ -72,12 +73,12 @@ static void test_cg_self_check_fails_at_the_iteration_cap(void **state)
 static void test_cg_iterations_and_bits_equal_seq_omp_1_to_4_threads(void **state)
 {
     (void)state;
-    struct check_result c;
+    struct parity_check c;
     int64_t n = 61; /* rows split unevenly over 2, 3 and 4 threads */
-    struct cg_state *ref = solve(MODE_SEQ, 1, n, 0, &c);
+    struct cg_state *ref = solve("seq", 1, n, 0, &c);
     assert_true(ref->iterations > 100);
     for (int t = 1; t <= 4; t++) {
-        struct cg_state *s = solve(MODE_OMP, t, n, 0, &c);
+        struct cg_state *s = solve("omp", t, n, 0, &c);
         assert_int_equal(s->iterations, ref->iterations);
         assert_memory_equal(s->history, ref->history,
                             sizeof(double) * (size_t)(ref->iterations + 1));

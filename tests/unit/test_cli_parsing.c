@@ -47,11 +47,11 @@ static void test_run_parse_preset_then_param_is_custom(void **state)
     char *argv[] = {"run", "pi", "--size", "tiny", "--n", "1234", "--mode", "omp",
                     "--threads", "3", "--reduce", "fast", NULL};
     assert_int_equal(parse(&cfg, 12, argv), 0);
-    assert_int_equal(kernel_param(&cfg.ctx, "n"), 1234);
+    assert_int_equal(parity_param(&cfg.ctx, "n"), 1234);
     assert_int_equal(cfg.preset, PRESET_CUSTOM);
-    assert_int_equal(cfg.ctx.mode, MODE_OMP);
+    assert_int_equal(cfg.ctx.mode, "omp");
     assert_int_equal(cfg.ctx.threads, 3);
-    assert_int_equal(cfg.ctx.reduce, REDUCE_FAST);
+    assert_int_equal(cfg.ctx.reduce, PARITY_FAST);
 }
 
 static void test_run_parse_param_equal_to_preset_keeps_preset(void **state)
@@ -60,7 +60,7 @@ static void test_run_parse_param_equal_to_preset_keeps_preset(void **state)
     static struct run_config cfg;
     char *argv[] = {"run", "pi", "--n", "1e6", "--size", "tiny", NULL};
     assert_int_equal(parse(&cfg, 6, argv), 0);
-    assert_int_equal(cfg.preset, PRESET_TINY);
+    assert_int_equal(cfg.preset, PARITY_TINY);
     assert_string_equal(run_preset_name(&cfg), "tiny");
 }
 
@@ -71,7 +71,7 @@ static void test_run_parse_two_hand_set_params_stay_custom(void **state)
     char *argv[] = {"run", "heat", "--n", "37", "--steps", "11", NULL};
     assert_int_equal(parse(&cfg, 6, argv), 0);
     assert_int_equal(cfg.preset, PRESET_CUSTOM);
-    assert_int_equal(kernel_param(&cfg.ctx, "steps"), 11);
+    assert_int_equal(parity_param(&cfg.ctx, "steps"), 11);
 }
 
 static void test_run_parse_rejects_bad_input(void **state)
@@ -105,7 +105,7 @@ static void test_run_parse_accepts_only_decimal_numbers(void **state)
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         char *argv[] = {"run", "pi", "--n", (char *)good[i], NULL};
         assert_int_equal(parse(&cfg, 4, argv), 0);
-        assert_int_equal(kernel_param(&cfg.ctx, "n"), want[i]);
+        assert_int_equal(parity_param(&cfg.ctx, "n"), want[i]);
     }
 }
 

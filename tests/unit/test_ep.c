@@ -7,29 +7,30 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../../kernels/registry.h"
 #include "../../kernels/ep/ep.h"
 
 #include <omp.h>
 #include <string.h>
 
-extern const struct kernel kernel_ep;
+extern const struct parity_kernel kernel_ep;
 
 struct ep_result {
     double sums[2];
     int64_t counts[EP_NQ];
-    struct check_result check;
+    struct parity_check check;
 };
 
-static void run_mode(enum mode mode, int threads, int m, enum reduce reduce,
+static void run_mode(const char *mode, int threads, int m, enum parity_reduce reduce,
                      struct ep_result *r)
 {
-    struct run_ctx ctx = {.kernel = &kernel_ep, .mode = mode, .threads = threads,
+    struct parity_ctx ctx = {.kernel = &kernel_ep, .mode = mode, .threads = threads,
                           .ranks = 1, .reduce = reduce};
     ctx.param[0] = m;
     void *state = NULL;
-    assert_int_equal(kernel_ep.mode[mode].setup(&ctx, &state), 0);
+    assert_int_equal(kernel_mode(&kernel_ep, mode)->setup(&ctx, &state), 0);
     omp_set_num_threads(threads);
-    kernel_ep.mode[mode].run(&ctx, state);
+    kernel_mode(&kernel_ep, mode)->run(&ctx, state);
     struct ep_state *s = state;
     memcpy(r->sums, s->sums, sizeof r->sums);
     memcpy(r->counts, s->counts, sizeof r->counts);
@@ -43,15 +44,15 @@ static const struct ep_result *class_s(void)
     static struct ep_result r;
     static int done;
     if (!done)
-        run_mode(MODE_SEQ, 1, 24, REDUCE_REPRO, &r);
+        run_mode("seq", 1, 24, PARITY_REPRO, &r);
     done = 1;
     return &r;
 }
 
 /* A state holding a given result, for the check alone. */
-static void check_of(int m, const struct ep_result *given, struct check_result *c)
+static void check_of(int m, const struct ep_result *given, struct parity_check *c)
 {
-    struct run_ctx ctx = {.kernel = &kernel_ep, .ranks = 1};
+    struct parity_ctx ctx = {.kernel = &kernel_ep, .ranks = 1};
     ctx.param[0] = m;
     void *state = NULL;
     assert_int_equal(ep_setup(&ctx, &state), 0);
@@ -100,14 +101,14 @@ static void test_ep_omp_bitwise_equal_to_seq(void **state)
 {
     (void)state;
     struct ep_result ref, x;
-    run_mode(MODE_SEQ, 1, 20, REDUCE_REPRO, &ref); /* 16 batches */
+    run_mode("seq", 1, 20, PARITY_REPRO, &ref); /* 16 batches */
     assert_true(ref.check.bound == 6.0 && ref.check.error <= ref.check.bound);
     for (int t = 1; t <= 4; t++) {
-        run_mode(MODE_OMP, t, 20, REDUCE_REPRO, &x);
+        run_mode("omp", t, 20, PARITY_REPRO, &x);
         assert_memory_equal(ref.sums, x.sums, sizeof ref.sums);
         assert_memory_equal(ref.counts, x.counts, sizeof ref.counts);
     }
-    run_mode(MODE_OMP, 3, 20, REDUCE_FAST, &x);
+    run_mode("omp", 3, 20, PARITY_FAST, &x);
     assert_memory_equal(ref.counts, x.counts, sizeof ref.counts);
     assert_true(fabs(x.sums[0] - ref.sums[0]) <= 1e-8 * fabs(ref.sums[0]) + 1e-6);
 }
@@ -116,7 +117,7 @@ static void test_ep_self_checks_fail_on_wrong_results(void **state)
 {
     (void)state;
     struct ep_result r;
-    struct check_result c;
+    struct parity_check c;
     /* Class S: sx off by 1e-7 relative. */
     r = *class_s();
     r.sums[0] *= 1.0 + 1e-7;
@@ -124,7 +125,7 @@ static void test_ep_self_checks_fail_on_wrong_results(void **state)
     assert_true(c.error > c.bound);
     /* m = 17 (two batches, decided by statistics): batch 1 lost, as a lost
      * update or a rank left out would lose it. */
-    run_mode(MODE_SEQ, 1, 17, REDUCE_REPRO, &r);
+    run_mode("seq", 1, 17, PARITY_REPRO, &r);
     check_of(17, &r, &c);
     assert_true(c.error <= c.bound);
     double lost[2] = {0.0, 0.0};
@@ -136,7 +137,7 @@ static void test_ep_self_checks_fail_on_wrong_results(void **state)
     check_of(17, &r, &c);
     assert_true(c.error > c.bound);
     /* A NaN fails too, wherever it is. */
-    run_mode(MODE_SEQ, 1, 17, REDUCE_REPRO, &r);
+    run_mode("seq", 1, 17, PARITY_REPRO, &r);
     r.sums[0] = NAN;
     check_of(17, &r, &c);
     assert_false(c.error <= c.bound);

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "../../kernels/registry.h"
 #include "../../kernels/heat/heat.h"
 
 #include <float.h>
@@ -20,11 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const struct kernel kernel_heat;
+extern const struct parity_kernel kernel_heat;
 
-static struct run_ctx heat_ctx(enum mode mode, int threads, int64_t n, int64_t steps)
+static struct parity_ctx heat_ctx(const char *mode, int threads, int64_t n, int64_t steps)
 {
-    struct run_ctx c = {.kernel = &kernel_heat, .mode = mode, .threads = threads,
+    struct parity_ctx c = {.kernel = &kernel_heat, .mode = mode, .threads = threads,
                         .ranks = 1, .rank = 0};
     c.param[kernel_param_index(&kernel_heat, "n")] = n;
     c.param[kernel_param_index(&kernel_heat, "steps")] = steps;
@@ -33,21 +34,21 @@ static struct run_ctx heat_ctx(enum mode mode, int threads, int64_t n, int64_t s
 
 static int64_t tiny(const char *name)
 {
-    return kernel_heat.params[kernel_param_index(&kernel_heat, name)].preset[PRESET_TINY];
+    return kernel_heat.params[kernel_param_index(&kernel_heat, name)].preset[PARITY_TINY];
 }
 
 /* setup + one repetition, as the driver does it. */
-static struct heat_state *heat_run(const struct run_ctx *c)
+static struct heat_state *heat_run(const struct parity_ctx *c)
 {
     void *state = NULL;
-    assert_int_equal(kernel_heat.mode[c->mode].setup(c, &state), 0);
-    kernel_heat.mode[c->mode].run(c, state);
+    assert_int_equal(kernel_mode(&kernel_heat, c->mode)->setup(c, &state), 0);
+    kernel_mode(&kernel_heat, c->mode)->run(c, state);
     return state;
 }
 
-static struct check_result heat_check(const struct run_ctx *c, struct heat_state *s)
+static struct parity_check heat_check(const struct parity_ctx *c, struct heat_state *s)
 {
-    struct check_result r = {0.0, 0.0};
+    struct parity_check r = {0.0, 0.0};
     kernel_heat.check(c, s, &r);
     return r;
 }
@@ -55,9 +56,9 @@ static struct check_result heat_check(const struct run_ctx *c, struct heat_state
 static void test_heat_self_check_passes_tiny_seq(void **unused)
 {
     (void)unused;
-    struct run_ctx c = heat_ctx(MODE_SEQ, 1, tiny("n"), tiny("steps"));
+    struct parity_ctx c = heat_ctx("seq", 1, tiny("n"), tiny("steps"));
     struct heat_state *s = heat_run(&c);
-    struct check_result r = heat_check(&c, s);
+    struct parity_check r = heat_check(&c, s);
     assert_true(r.error <= r.bound);
     assert_true(r.bound < 1e-12); /* tight enough to mean something */
     kernel_heat.teardown(s);
@@ -66,10 +67,10 @@ static void test_heat_self_check_passes_tiny_seq(void **unused)
 static void test_heat_self_check_catches_one_perturbed_value(void **unused)
 {
     (void)unused;
-    struct run_ctx c = heat_ctx(MODE_SEQ, 1, tiny("n"), tiny("steps"));
+    struct parity_ctx c = heat_ctx("seq", 1, tiny("n"), tiny("steps"));
     struct heat_state *s = heat_run(&c);
     *heat_at(s, s->result, s->n / 3, s->n / 5) += 1e-8;
-    struct check_result r = heat_check(&c, s);
+    struct parity_check r = heat_check(&c, s);
     assert_true(r.error > r.bound);
     assert_true(r.error >= 1e-8 - r.bound);
     kernel_heat.teardown(s);
@@ -78,10 +79,10 @@ static void test_heat_self_check_catches_one_perturbed_value(void **unused)
 static void test_heat_self_check_catches_nan(void **unused)
 {
     (void)unused;
-    struct run_ctx c = heat_ctx(MODE_SEQ, 1, 9, 3);
+    struct parity_ctx c = heat_ctx("seq", 1, 9, 3);
     struct heat_state *s = heat_run(&c);
     *heat_at(s, s->result, 0, 0) = NAN; /* the first point: later ones must not hide it */
-    struct check_result r = heat_check(&c, s);
+    struct parity_check r = heat_check(&c, s);
     assert_false(r.error <= r.bound);
     kernel_heat.teardown(s);
 }
@@ -102,7 +103,7 @@ static void test_heat_one_step_multiplies_mode_by_lambda(void **unused)
         int64_t n = sizes[k];
         double lambda = lambda_independent(n);
         assert_true(fabs(heat_lambda(n) - lambda) <= 4.0 * DBL_EPSILON);
-        struct run_ctx c = heat_ctx(MODE_SEQ, 1, n, 1);
+        struct parity_ctx c = heat_ctx("seq", 1, n, 1);
         struct heat_state *s = heat_run(&c);
         for (int64_t i = 0; i < n; i++)
             for (int64_t j = 0; j < n; j++) {
@@ -130,10 +131,10 @@ static double *heat_copy(const struct heat_state *s)
 static void test_heat_repetitions_give_the_same_bits(void **unused)
 {
     (void)unused;
-    struct run_ctx c = heat_ctx(MODE_SEQ, 1, 37, 11);
+    struct parity_ctx c = heat_ctx("seq", 1, 37, 11);
     struct heat_state *s = heat_run(&c);
     double *first = heat_copy(s);
-    kernel_heat.mode[MODE_SEQ].run(&c, s);
+    kernel_mode(&kernel_heat, "seq")->run(&c, s);
     double *second = heat_copy(s);
     assert_memory_equal(first, second, sizeof(double) * 37 * 37);
     free(first);
@@ -144,12 +145,12 @@ static void test_heat_repetitions_give_the_same_bits(void **unused)
 static void test_heat_omp_bitwise_equals_seq(void **unused)
 {
     (void)unused;
-    struct run_ctx c = heat_ctx(MODE_SEQ, 1, 37, 12);
+    struct parity_ctx c = heat_ctx("seq", 1, 37, 12);
     struct heat_state *ref = heat_run(&c);
     double *want = heat_copy(ref);
     for (int t = 1; t <= 3; t++) {
         omp_set_num_threads(t);
-        struct run_ctx co = heat_ctx(MODE_OMP, t, 37, 12);
+        struct parity_ctx co = heat_ctx("omp", t, 37, 12);
         struct heat_state *s = heat_run(&co);
         double *got = heat_copy(s);
         assert_memory_equal(want, got, sizeof(double) * 37 * 37);
@@ -164,11 +165,11 @@ static void test_heat_omp_bitwise_equals_seq(void **unused)
 static void test_heat_output_describes_the_interior(void **unused)
 {
     (void)unused;
-    struct run_ctx c = heat_ctx(MODE_SEQ, 1, 9, 3);
+    struct parity_ctx c = heat_ctx("seq", 1, 9, 3);
     struct heat_state *s = heat_run(&c);
-    struct kernel_output out = {0};
+    struct parity_output out = {0};
     kernel_heat.output(&c, s, &out);
-    const struct out_array *a = &out.array[0];
+    const struct parity_out_array *a = &out.array[0];
     assert_int_equal(out.narrays, 1);
     assert_string_equal(a->name, "grid");
     assert_int_equal(a->dims[0], 9);
@@ -187,17 +188,17 @@ static void test_heat_output_describes_the_interior(void **unused)
 }
 
 /* setup, then shrink the temporal tiles before the one repetition. */
-static struct heat_state *heat_run_tiles(const struct run_ctx *c, int steps_per_pass,
+static struct heat_state *heat_run_tiles(const struct parity_ctx *c, int steps_per_pass,
                                          int64_t rows, int64_t cols)
 {
     void *state = NULL;
-    assert_int_equal(kernel_heat.mode[c->mode].setup(c, &state), 0);
+    assert_int_equal(kernel_mode(&kernel_heat, c->mode)->setup(c, &state), 0);
     struct heat_state *s = state;
     assert_int_equal(s->variant, HEAT_TEMPORAL);
     s->tb_steps = steps_per_pass;
     s->tb_rows = rows;
     s->tb_cols = cols;
-    kernel_heat.mode[c->mode].run(c, state);
+    kernel_mode(&kernel_heat, c->mode)->run(c, state);
     return s;
 }
 
@@ -210,13 +211,13 @@ static void test_heat_temporal_bitwise_equals_explicit(void **unused)
     const int depth[] = {3, 8};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         int64_t n = cases[k][0], steps = cases[k][1];
-        struct run_ctx c = heat_ctx(MODE_SEQ, 1, n, steps);
+        struct parity_ctx c = heat_ctx("seq", 1, n, steps);
         struct heat_state *ref = heat_run(&c);
         double *want = heat_copy(ref);
         for (size_t d = 0; d < sizeof depth / sizeof depth[0]; d++)
             for (int t = 0; t <= 3; t++) { /* t = 0: seq */
                 omp_set_num_threads(t ? t : 1);
-                struct run_ctx ct = heat_ctx(t ? MODE_OMP : MODE_SEQ, t ? t : 1, n, steps);
+                struct parity_ctx ct = heat_ctx(t ? "omp" : "seq", t ? t : 1, n, steps);
                 ct.variant = HEAT_TEMPORAL;
                 struct heat_state *s = heat_run_tiles(&ct, depth[d], 5, 16);
                 double *got = heat_copy(s);
@@ -234,12 +235,12 @@ static void test_heat_temporal_bitwise_equals_explicit(void **unused)
 static void test_heat_temporal_default_tiles(void **unused)
 {
     (void)unused;
-    struct run_ctx c = heat_ctx(MODE_SEQ, 1, 1100, 11);
+    struct parity_ctx c = heat_ctx("seq", 1, 1100, 11);
     struct heat_state *ref = heat_run(&c);
     double *want = heat_copy(ref);
     for (int t = 0; t <= 2; t++) {
         omp_set_num_threads(t ? t : 1);
-        struct run_ctx ct = heat_ctx(t ? MODE_OMP : MODE_SEQ, t ? t : 1, 1100, 11);
+        struct parity_ctx ct = heat_ctx(t ? "omp" : "seq", t ? t : 1, 1100, 11);
         ct.variant = HEAT_TEMPORAL;
         struct heat_state *s = heat_run(&ct);
         assert_int_equal(s->tb_steps, HEAT_TB_STEPS);

@@ -7,23 +7,24 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../../kernels/registry.h"
 #include "../../kernels/iowait/iowait.h"
 
 #include <math.h>
 #include <omp.h>
 
-extern const struct kernel kernel_iowait;
+extern const struct parity_kernel kernel_iowait;
 
-static struct iowait_state *setup(enum mode mode, int threads, int ranks,
+static struct iowait_state *setup(const char *mode, int threads, int ranks,
                                   int rank, int64_t tasks, int64_t wait_ms,
-                                  struct run_ctx *ctx)
+                                  struct parity_ctx *ctx)
 {
-    *ctx = (struct run_ctx){.kernel = &kernel_iowait, .mode = mode, .threads = threads,
+    *ctx = (struct parity_ctx){.kernel = &kernel_iowait, .mode = mode, .threads = threads,
                             .ranks = ranks, .rank = rank};
     ctx->param[0] = tasks;
     ctx->param[1] = wait_ms;
     void *state = NULL;
-    assert_int_equal(kernel_iowait.mode[mode].setup(ctx, &state), 0);
+    assert_int_equal(kernel_mode(&kernel_iowait, mode)->setup(ctx, &state), 0);
     omp_set_num_threads(threads);
     return state;
 }
@@ -31,10 +32,10 @@ static struct iowait_state *setup(enum mode mode, int threads, int ranks,
 static void test_iowait_values_are_the_closed_form(void **state)
 {
     (void)state;
-    struct run_ctx ctx;
-    struct iowait_state *s = setup(MODE_SEQ, 1, 1, 0, 16, 1, &ctx);
-    kernel_iowait.mode[MODE_SEQ].run(&ctx, s);
-    struct check_result c;
+    struct parity_ctx ctx;
+    struct iowait_state *s = setup("seq", 1, 1, 0, 16, 1, &ctx);
+    kernel_mode(&kernel_iowait, "seq")->run(&ctx, s);
+    struct parity_check c;
     kernel_iowait.check(&ctx, s, &c);
     assert_true(c.error == 0.0 && c.bound == 0.0);
     assert_true(s->values[15] == 16.0 * 125250.0);
@@ -47,11 +48,11 @@ static void test_iowait_values_are_the_closed_form(void **state)
 static void test_iowait_self_check_fails_on_a_wrong_value(void **state)
 {
     (void)state;
-    struct run_ctx ctx;
-    struct iowait_state *s = setup(MODE_SEQ, 1, 1, 0, 16, 0, &ctx);
-    kernel_iowait.mode[MODE_SEQ].run(&ctx, s);
+    struct parity_ctx ctx;
+    struct iowait_state *s = setup("seq", 1, 1, 0, 16, 0, &ctx);
+    kernel_mode(&kernel_iowait, "seq")->run(&ctx, s);
     s->values[7] = nextafter(s->values[7], INFINITY);
-    struct check_result c;
+    struct parity_check c;
     kernel_iowait.check(&ctx, s, &c);
     assert_true(c.error > c.bound);
     s->values[7] = NAN; /* followed by correct values */
@@ -64,9 +65,9 @@ static void test_iowait_self_check_fails_on_a_wrong_value(void **state)
 static void test_iowait_omp_past_the_cores_equals_seq(void **state)
 {
     (void)state;
-    struct run_ctx ctx;
-    struct iowait_state *s = setup(MODE_OMP, 16, 1, 0, 40, 1, &ctx);
-    kernel_iowait.mode[MODE_OMP].run(&ctx, s);
+    struct parity_ctx ctx;
+    struct iowait_state *s = setup("omp", 16, 1, 0, 40, 1, &ctx);
+    kernel_mode(&kernel_iowait, "omp")->run(&ctx, s);
     for (int64_t i = 0; i < 40; i++)
         assert_true(s->values[i] == iowait_value(i));
     kernel_iowait.teardown(s);
@@ -76,16 +77,16 @@ static void test_iowait_omp_past_the_cores_equals_seq(void **state)
 static void test_iowait_rank_block(void **state)
 {
     (void)state;
-    struct run_ctx ctx;
-    struct iowait_state *s = setup(MODE_SEQ, 1, 3, 1, 40, 0, &ctx);
+    struct parity_ctx ctx;
+    struct iowait_state *s = setup("seq", 1, 3, 1, 40, 0, &ctx);
     assert_int_equal(s->lo, 14);
     assert_int_equal(s->hi, 27);
-    kernel_iowait.mode[MODE_SEQ].run(&ctx, s);
+    kernel_mode(&kernel_iowait, "seq")->run(&ctx, s);
     assert_true(s->values[0] == iowait_closed_form(14));
-    struct check_result c;
+    struct parity_check c;
     kernel_iowait.check(&ctx, s, &c);
     assert_true(c.error <= c.bound);
-    struct kernel_output out = {0};
+    struct parity_output out = {0};
     kernel_iowait.output(&ctx, s, &out);
     assert_int_equal(out.array[0].offset[0], 14);
     assert_int_equal(out.array[0].count[0], 13);

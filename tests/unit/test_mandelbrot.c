@@ -8,18 +8,19 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../../kernels/registry.h"
 #include "../../kernels/mandelbrot/mandelbrot.h"
 
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
-extern const struct kernel kernel_mandelbrot;
+extern const struct parity_kernel kernel_mandelbrot;
 
-static struct run_ctx tiny_ctx(enum mode mode, int threads, int64_t w, int64_t h)
+static struct parity_ctx tiny_ctx(const char *mode, int threads, int64_t w, int64_t h)
 {
-    struct run_ctx ctx = {.kernel = &kernel_mandelbrot, .mode = mode,
-                          .threads = threads, .ranks = 1, .reduce = REDUCE_REPRO};
+    struct parity_ctx ctx = {.kernel = &kernel_mandelbrot, .mode = mode,
+                          .threads = threads, .ranks = 1, .reduce = PARITY_REPRO};
     ctx.param[0] = w;   /* width */
     ctx.param[1] = h;   /* height */
     ctx.param[2] = 200; /* max-iter */
@@ -27,20 +28,20 @@ static struct run_ctx tiny_ctx(enum mode mode, int threads, int64_t w, int64_t h
 }
 
 /* A whole image computed by seq or omp through the kernel's hooks. */
-static struct mandel_state *image(enum mode mode, int threads, int64_t w, int64_t h)
+static struct mandel_state *image(const char *mode, int threads, int64_t w, int64_t h)
 {
-    struct run_ctx ctx = tiny_ctx(mode, threads, w, h);
+    struct parity_ctx ctx = tiny_ctx(mode, threads, w, h);
     void *s = NULL;
-    assert_int_equal(kernel_mandelbrot.mode[mode].setup(&ctx, &s), 0);
+    assert_int_equal(kernel_mode(&kernel_mandelbrot, mode)->setup(&ctx, &s), 0);
     omp_set_num_threads(threads);
-    kernel_mandelbrot.mode[mode].run(&ctx, s);
+    kernel_mode(&kernel_mandelbrot, mode)->run(&ctx, s);
     return s;
 }
 
-static struct check_result check(struct mandel_state *s)
+static struct parity_check check(struct mandel_state *s)
 {
-    struct run_ctx ctx = tiny_ctx(MODE_SEQ, 1, s->view.width, s->view.height);
-    struct check_result c;
+    struct parity_ctx ctx = tiny_ctx("seq", 1, s->view.width, s->view.height);
+    struct parity_check c;
     kernel_mandelbrot.check(&ctx, s, &c);
     return c;
 }
@@ -48,8 +49,8 @@ static struct check_result check(struct mandel_state *s)
 static void test_mandelbrot_self_check_passes(void **state)
 {
     (void)state;
-    struct mandel_state *s = image(MODE_SEQ, 1, 64, 48);
-    struct check_result c = check(s);
+    struct mandel_state *s = image("seq", 1, 64, 48);
+    struct parity_check c = check(s);
     assert_true(c.error == 0.0 && c.bound == 0.0);
     /* Not vacuous: the image has escaping and non-escaping pixels. */
     int64_t inside = 0, n = s->view.width * s->view.height;
@@ -62,9 +63,9 @@ static void test_mandelbrot_self_check_passes(void **state)
 static void test_mandelbrot_check_fails_on_one_changed_pixel(void **state)
 {
     (void)state;
-    struct mandel_state *s = image(MODE_SEQ, 1, 64, 48);
+    struct mandel_state *s = image("seq", 1, 64, 48);
     s->counts[10 * 64 + 40] += 1; /* row 10 mirrors row 37 */
-    struct check_result c = check(s);
+    struct parity_check c = check(s);
     assert_true(c.error > c.bound);
     assert_true(c.error == 2.0); /* the pixel and its mirror disagree */
     kernel_mandelbrot.teardown(s);
@@ -74,11 +75,11 @@ static void test_mandelbrot_check_fails_on_one_changed_pixel(void **state)
 static void test_mandelbrot_check_fails_on_a_constant_shift(void **state)
 {
     (void)state;
-    struct mandel_state *s = image(MODE_SEQ, 1, 64, 48);
+    struct mandel_state *s = image("seq", 1, 64, 48);
     for (int64_t p = 0; p < 64 * 48; p++)
         s->counts[p] += 1;
     assert_int_equal(mandel_mirror_mismatches(s->counts, s->counts, 48, 64), 0);
-    struct check_result c = check(s);
+    struct parity_check c = check(s);
     assert_true(c.error > 100.0);
     kernel_mandelbrot.teardown(s);
 }
@@ -103,11 +104,11 @@ static void test_mandelbrot_omp_schedules_bitwise_equal_to_seq(void **state)
 {
     (void)state;
     const omp_sched_t kinds[] = {omp_sched_static, omp_sched_dynamic, omp_sched_guided};
-    struct mandel_state *ref = image(MODE_SEQ, 1, 77, 53); /* odd: ragged groups */
+    struct mandel_state *ref = image("seq", 1, 77, 53); /* odd: ragged groups */
     for (int k = 0; k < 3; k++)
         for (int t = 1; t <= 4; t++) {
             omp_set_schedule(kinds[k], k == 1 ? 1 : 0);
-            struct mandel_state *s = image(MODE_OMP, t, 77, 53);
+            struct mandel_state *s = image("omp", t, 77, 53);
             assert_memory_equal(ref->counts, s->counts, sizeof(int64_t) * 77 * 53);
             assert_true(ref->total_iterations == s->total_iterations);
             kernel_mandelbrot.teardown(s);
@@ -120,11 +121,11 @@ static void test_mandelbrot_omp_schedules_bitwise_equal_to_seq(void **state)
 static struct mandel_state *rank_block(int64_t w, int64_t h, int ranks, int rank,
                                        const struct mandel_state *ref)
 {
-    struct run_ctx ctx = tiny_ctx(MODE_MPI, 1, w, h);
+    struct parity_ctx ctx = tiny_ctx("mpi", 1, w, h);
     ctx.ranks = ranks;
     ctx.rank = rank;
     void *p = NULL;
-    assert_int_equal(kernel_mandelbrot.mode[MODE_MPI].setup(&ctx, &p), 0);
+    assert_int_equal(kernel_mode(&kernel_mandelbrot, "mpi")->setup(&ctx, &p), 0);
     struct mandel_state *s = p;
     for (int64_t k = 0; k < s->rows_mine; k++) {
         int64_t i = s->row_first + k * s->row_step;
@@ -160,7 +161,7 @@ static void test_mandelbrot_cyclic_layout_and_mirror_exchange(void **state)
     (void)state;
     const int64_t w = 21;
     for (int64_t h = 1; h <= 23; h++) {
-        struct mandel_state *ref = image(MODE_SEQ, 1, w, h);
+        struct mandel_state *ref = image("seq", 1, w, h);
         for (int ranks = 1; ranks <= 7; ranks++) {
             struct mandel_state *blocks[7];
             int64_t rows = 0;

@@ -11,30 +11,31 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../../kernels/registry.h"
 #include "../../kernels/matmul/matmul.h"
 
 #include <float.h>
 #include <omp.h>
 #include <stdlib.h>
 
-extern const struct kernel kernel_matmul;
+extern const struct parity_kernel kernel_matmul;
 
-static struct run_ctx make_ctx(enum mode mode, int threads, int variant, int64_t n)
+static struct parity_ctx make_ctx(const char *mode, int threads, int variant, int64_t n)
 {
-    struct run_ctx ctx = {.kernel = &kernel_matmul, .mode = mode, .threads = threads,
+    struct parity_ctx ctx = {.kernel = &kernel_matmul, .mode = mode, .threads = threads,
                           .ranks = 1, .rank = 0, .variant = variant, .seed = 1,
-                          .reduce = REDUCE_REPRO};
+                          .reduce = PARITY_REPRO};
     ctx.param[0] = n;
     return ctx;
 }
 
 /* Set up and run one mode; the caller tears the state down. */
-static struct matmul_state *run_mode(const struct run_ctx *ctx)
+static struct matmul_state *run_mode(const struct parity_ctx *ctx)
 {
     void *state = NULL;
-    assert_int_equal(kernel_matmul.mode[ctx->mode].setup(ctx, &state), 0);
+    assert_int_equal(kernel_mode(&kernel_matmul, ctx->mode)->setup(ctx, &state), 0);
     omp_set_num_threads(ctx->threads);
-    kernel_matmul.mode[ctx->mode].run(ctx, state);
+    kernel_mode(&kernel_matmul, ctx->mode)->run(ctx, state);
     return state;
 }
 
@@ -44,8 +45,8 @@ static void test_matmul_naive_and_blocked_bitwise_equal(void **unused)
 {
     (void)unused;
     for (int64_t n = 1; n <= 300; n += n < 20 ? 1 : 67) {
-        struct run_ctx cb = make_ctx(MODE_SEQ, 1, MATMUL_BLOCKED, n);
-        struct run_ctx cn = make_ctx(MODE_SEQ, 1, MATMUL_NAIVE, n);
+        struct parity_ctx cb = make_ctx("seq", 1, MATMUL_BLOCKED, n);
+        struct parity_ctx cn = make_ctx("seq", 1, MATMUL_NAIVE, n);
         struct matmul_state *b = run_mode(&cb), *v = run_mode(&cn);
         assert_memory_equal(b->c, v->c, matrix_bytes(n));
         kernel_matmul.teardown(b);
@@ -56,10 +57,10 @@ static void test_matmul_naive_and_blocked_bitwise_equal(void **unused)
 static void test_matmul_omp_bitwise_equal_to_seq(void **unused)
 {
     (void)unused;
-    struct run_ctx cs = make_ctx(MODE_SEQ, 1, MATMUL_BLOCKED, 67);
+    struct parity_ctx cs = make_ctx("seq", 1, MATMUL_BLOCKED, 67);
     struct matmul_state *ref = run_mode(&cs);
     for (int t = 1; t <= 4; t++) {
-        struct run_ctx co = make_ctx(MODE_OMP, t, MATMUL_BLOCKED, 67);
+        struct parity_ctx co = make_ctx("omp", t, MATMUL_BLOCKED, 67);
         struct matmul_state *s = run_mode(&co);
         assert_memory_equal(ref->c, s->c, matrix_bytes(67));
         kernel_matmul.teardown(s);
@@ -73,15 +74,15 @@ static void test_matmul_row_blocks_bitwise_equal_to_seq(void **unused)
 {
     (void)unused;
     const int64_t n = 67;
-    struct run_ctx cs = make_ctx(MODE_SEQ, 1, MATMUL_BLOCKED, n);
+    struct parity_ctx cs = make_ctx("seq", 1, MATMUL_BLOCKED, n);
     struct matmul_state *ref = run_mode(&cs);
     for (int ranks = 2; ranks <= 5; ranks++)
         for (int r = 0; r < ranks; r++) {
-            struct run_ctx cr = make_ctx(MODE_SEQ, 1, MATMUL_BLOCKED, n);
+            struct parity_ctx cr = make_ctx("seq", 1, MATMUL_BLOCKED, n);
             cr.ranks = ranks;
             cr.rank = r;
             void *state = NULL;
-            assert_int_equal(kernel_matmul.mode[MODE_SEQ].setup(&cr, &state), 0);
+            assert_int_equal(kernel_mode(&kernel_matmul, "seq")->setup(&cr, &state), 0);
             struct matmul_state *s = state;
             memcpy(s->b, ref->b, matrix_bytes(n));
             matmul_rows(MATMUL_BLOCKED, s, 0, s->rows, &s->work[0]);
@@ -96,9 +97,9 @@ static void test_matmul_freivalds_passes(void **unused)
 {
     (void)unused;
     for (int v = MATMUL_BLOCKED; v <= MATMUL_NAIVE; v++) {
-        struct run_ctx ctx = make_ctx(MODE_SEQ, 1, v, 67);
+        struct parity_ctx ctx = make_ctx("seq", 1, v, 67);
         struct matmul_state *s = run_mode(&ctx);
-        struct check_result c;
+        struct parity_check c;
         kernel_matmul.check(&ctx, s, &c);
         assert_true(c.error <= c.bound);
         assert_true(c.bound > 0.0 && c.bound < 1e-9); /* ~ n^3 u / 2 */
@@ -113,14 +114,14 @@ static void test_matmul_freivalds_fails_on_a_perturbed_element(void **unused)
     const int64_t sizes[] = {67, 517};
     for (int z = 0; z < 2; z++) {
         int64_t n = sizes[z];
-        struct run_ctx ctx = make_ctx(MODE_SEQ, 1, MATMUL_BLOCKED, n);
+        struct parity_ctx ctx = make_ctx("seq", 1, MATMUL_BLOCKED, n);
         struct matmul_state *s = run_mode(&ctx);
         const int64_t where[] = {0, (n / 2) * n + n / 3, n * n - 1};
         for (int w = 0; w < 3; w++)
             for (int sign = -1; sign <= 1; sign += 2) {
                 double saved = s->c[where[w]];
                 s->c[where[w]] += sign * 1e-6;
-                struct check_result c;
+                struct parity_check c;
                 kernel_matmul.check(&ctx, s, &c);
                 assert_true(c.error > c.bound);
                 s->c[where[w]] = saved;
@@ -148,11 +149,11 @@ static void test_matmul_blas_within_tolerance_of_blocked(void **unused)
 {
     (void)unused;
     const int64_t sizes[] = {1, 7, 67, 300, 517};
-    const struct verify_policy *pol = &kernel_matmul.verify;
+    const struct parity_verify_policy *pol = &kernel_matmul.verify;
     for (int z = 0; z < 5; z++) {
         int64_t n = sizes[z];
-        struct run_ctx cb = make_ctx(MODE_SEQ, 1, MATMUL_BLOCKED, n);
-        struct run_ctx cl = make_ctx(MODE_SEQ, 1, MATMUL_BLAS, n);
+        struct parity_ctx cb = make_ctx("seq", 1, MATMUL_BLOCKED, n);
+        struct parity_ctx cl = make_ctx("seq", 1, MATMUL_BLAS, n);
         struct matmul_state *b = run_mode(&cb), *l = run_mode(&cl);
         double u = DBL_EPSILON / 2, gamma = n * u / (1 - n * u);
         for (int64_t i = 0; i < n; i++)
@@ -163,7 +164,7 @@ static void test_matmul_blas_within_tolerance_of_blocked(void **unused)
                 assert_true(d <= pol->atol + pol->rtol * fabs(ref));
                 assert_true(d <= 2.0 * gamma * ab * 1.001);
             }
-        struct check_result c;
+        struct parity_check c;
         kernel_matmul.check(&cl, l, &c); /* Freivalds holds for any order */
         assert_true(c.error <= c.bound);
         kernel_matmul.teardown(b);
@@ -180,16 +181,16 @@ static void test_matmul_blas_bitwise_across_row_blocks(void **unused)
     const int64_t sizes[] = {25, 67, 121};
     for (int z = 0; z < 3; z++) {
         int64_t n = sizes[z];
-        struct run_ctx cs = make_ctx(MODE_SEQ, 1, MATMUL_BLAS, n);
+        struct parity_ctx cs = make_ctx("seq", 1, MATMUL_BLAS, n);
         struct matmul_state *ref = run_mode(&cs);
         for (int ranks = 1; ranks <= 5; ranks++)
             for (int r = 0; r < ranks; r++)
                 for (int nt = 1; nt <= 4; nt++) {
-                    struct run_ctx cr = make_ctx(MODE_SEQ, 1, MATMUL_BLAS, n);
+                    struct parity_ctx cr = make_ctx("seq", 1, MATMUL_BLAS, n);
                     cr.ranks = ranks;
                     cr.rank = r;
                     void *state = NULL;
-                    assert_int_equal(kernel_matmul.mode[MODE_SEQ].setup(&cr, &state), 0);
+                    assert_int_equal(kernel_mode(&kernel_matmul, "seq")->setup(&cr, &state), 0);
                     struct matmul_state *s = state;
                     assert_true(s->row0 % MATMUL_BLAS_GROUP == 0 || s->rows == 0);
                     memcpy(s->b, ref->b, matrix_bytes(n));
@@ -203,7 +204,7 @@ static void test_matmul_blas_bitwise_across_row_blocks(void **unused)
                     kernel_matmul.teardown(s);
                 }
         for (int t = 2; t <= 4; t++) {
-            struct run_ctx co = make_ctx(MODE_OMP, t, MATMUL_BLAS, n);
+            struct parity_ctx co = make_ctx("omp", t, MATMUL_BLAS, n);
             struct matmul_state *s = run_mode(&co);
             assert_memory_equal(ref->c, s->c, matrix_bytes(n));
             kernel_matmul.teardown(s);
@@ -215,7 +216,7 @@ static void test_matmul_blas_bitwise_across_row_blocks(void **unused)
 static void test_matmul_blas_accepted(void **unused)
 {
     (void)unused;
-    struct run_ctx ctx = make_ctx(MODE_SEQ, 1, MATMUL_BLAS, 64);
+    struct parity_ctx ctx = make_ctx("seq", 1, MATMUL_BLAS, 64);
     char msg[256] = "";
     assert_int_equal(kernel_matmul.validate(&ctx, msg, sizeof msg), 0);
 }
@@ -224,7 +225,7 @@ static void test_matmul_blas_accepted(void **unused)
 static void test_matmul_blas_refused_without_openblas(void **unused)
 {
     (void)unused;
-    struct run_ctx ctx = make_ctx(MODE_SEQ, 1, MATMUL_BLAS, 64);
+    struct parity_ctx ctx = make_ctx("seq", 1, MATMUL_BLAS, 64);
     char msg[256] = "";
     assert_true(kernel_matmul.validate(&ctx, msg, sizeof msg) < 0);
     assert_non_null(strstr(msg, "built without OpenBLAS"));

@@ -8,40 +8,41 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../../kernels/registry.h"
 #include "../../kernels/nbody/nbody.h"
 
 #include <omp.h>
 #include <string.h>
 
-extern const struct kernel kernel_nbody;
+extern const struct parity_kernel kernel_nbody;
 
-static struct run_ctx context(enum mode mode, int threads, int64_t n, int64_t steps)
+static struct parity_ctx context(const char *mode, int threads, int64_t n, int64_t steps)
 {
-    struct run_ctx ctx = {.kernel = &kernel_nbody, .mode = mode, .threads = threads,
-                          .ranks = 1, .reduce = REDUCE_REPRO, .seed = 1};
+    struct parity_ctx ctx = {.kernel = &kernel_nbody, .mode = mode, .threads = threads,
+                          .ranks = 1, .reduce = PARITY_REPRO, .seed = 1};
     ctx.param[kernel_param_index(&kernel_nbody, "n")] = n;
     ctx.param[kernel_param_index(&kernel_nbody, "steps")] = steps;
     return ctx;
 }
 
 /* A run through the kernel's hooks; the caller tears the state down. */
-static struct nbody_state *simulate(enum mode mode, int threads, int64_t n,
-                                    int64_t steps, struct check_result *check)
+static struct nbody_state *simulate(const char *mode, int threads, int64_t n,
+                                    int64_t steps, struct parity_check *check)
 {
-    struct run_ctx ctx = context(mode, threads, n, steps);
+    struct parity_ctx ctx = context(mode, threads, n, steps);
     void *state = NULL;
-    assert_int_equal(kernel_nbody.mode[mode].setup(&ctx, &state), 0);
+    assert_int_equal(kernel_mode(&kernel_nbody, mode)->setup(&ctx, &state), 0);
     omp_set_num_threads(threads);
-    kernel_nbody.mode[mode].run(&ctx, state);
-    kernel_nbody.mode[mode].run(&ctx, state); /* a repetition gives the same */
+    kernel_mode(&kernel_nbody, mode)->run(&ctx, state);
+    kernel_mode(&kernel_nbody, mode)->run(&ctx, state); /* a repetition gives the same */
     kernel_nbody.check(&ctx, state, check);
     return state;
 }
 
 /* The end totals again, from the state as it stands (after a perturbation). */
-static void recheck(struct nbody_state *s, struct check_result *c)
+static void recheck(struct nbody_state *s, struct parity_check *c)
 {
-    struct run_ctx ctx = context(MODE_SEQ, 1, s->n, s->steps);
+    struct parity_ctx ctx = context("seq", 1, s->n, s->steps);
     nbody_forces(s, 0, s->n, 1);
     nbody_diag_rows(s, 0, s->n);
     s->end = nbody_sum_local(&ctx, s);
@@ -51,8 +52,8 @@ static void recheck(struct nbody_state *s, struct check_result *c)
 static void test_nbody_self_check_passes(void **state)
 {
     (void)state;
-    struct check_result c;
-    struct nbody_state *s = simulate(MODE_SEQ, 1, 128, 10, &c);
+    struct parity_check c;
+    struct nbody_state *s = simulate("seq", 1, 128, 10, &c);
     assert_true(c.error <= c.bound);
     assert_true(s->start.energy < -0.2 && s->start.energy > -0.3); /* Henon units */
     recheck(s, &c); /* recomputing the end state changes nothing */
@@ -63,8 +64,8 @@ static void test_nbody_self_check_passes(void **state)
 static void test_nbody_check_fails_on_a_perturbed_velocity(void **state)
 {
     (void)state;
-    struct check_result c;
-    struct nbody_state *s = simulate(MODE_SEQ, 1, 128, 10, &c);
+    struct parity_check c;
+    struct nbody_state *s = simulate("seq", 1, 128, 10, &c);
     s->vx[17] += 1e-6; /* momentum moves by m 1e-6 = 8e-9, rounding allows ~1e-13 */
     recheck(s, &c);
     assert_true(c.error > c.bound);
@@ -74,8 +75,8 @@ static void test_nbody_check_fails_on_a_perturbed_velocity(void **state)
 static void test_nbody_check_fails_on_a_perturbed_position(void **state)
 {
     (void)state;
-    struct check_result c;
-    struct nbody_state *s = simulate(MODE_SEQ, 1, 128, 10, &c);
+    struct parity_check c;
+    struct nbody_state *s = simulate("seq", 1, 128, 10, &c);
     s->y[42] += 1e-2; /* potential energy moves by ~ m |a| 1e-2 */
     recheck(s, &c);
     assert_true(c.error > c.bound);
@@ -85,12 +86,12 @@ static void test_nbody_check_fails_on_a_perturbed_position(void **state)
 static void test_nbody_omp_1_to_4_threads_bitwise_equal_to_seq(void **state)
 {
     (void)state;
-    struct check_result c;
+    struct parity_check c;
     int64_t n = 203; /* not a multiple of the lanes nor of the threads */
-    struct nbody_state *ref = simulate(MODE_SEQ, 1, n, 5, &c);
+    struct nbody_state *ref = simulate("seq", 1, n, 5, &c);
     size_t bytes = sizeof(double) * (size_t)n;
     for (int t = 1; t <= 4; t++) {
-        struct nbody_state *s = simulate(MODE_OMP, t, n, 5, &c);
+        struct nbody_state *s = simulate("omp", t, n, 5, &c);
         assert_memory_equal(s->x, ref->x, bytes);
         assert_memory_equal(s->z, ref->z, bytes);
         assert_memory_equal(s->vy, ref->vy, bytes);
@@ -106,7 +107,7 @@ static void test_nbody_omp_1_to_4_threads_bitwise_equal_to_seq(void **state)
 static void test_nbody_force_independent_of_the_range(void **state)
 {
     (void)state;
-    struct run_ctx ctx = context(MODE_SEQ, 1, 77, 1);
+    struct parity_ctx ctx = context("seq", 1, 77, 1);
     void *v = NULL;
     assert_int_equal(nbody_setup(&ctx, &v), 0);
     struct nbody_state *s = v;

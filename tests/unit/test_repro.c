@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../common/partition.h"
-#include "../../common/repro.h"
+#include <parity/partition.h>
+#include <parity/repro.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -24,14 +24,14 @@ static double term(int64_t i)
 /* What P workers, each owning a contiguous range of blocks, get with repro. */
 static double repro_sum_with_workers(int64_t n, int workers)
 {
-    struct repro_blocks blocks = repro_blocks_for(n);
+    struct parity_repro_blocks blocks = parity_repro_blocks_for(n);
     double *partials = calloc((size_t)blocks.count, sizeof(double));
     for (int w = workers - 1; w >= 0; w--) { /* any order of workers */
         int64_t b0, b1;
-        partition_range(blocks.count, workers, w, &b0, &b1);
+        parity_partition_range(blocks.count, workers, w, &b0, &b1);
         for (int64_t b = b0; b < b1; b++) {
             int64_t lo, hi;
-            repro_block_range(&blocks, b, &lo, &hi);
+            parity_repro_block_range(&blocks, b, &lo, &hi);
             double s = 0.0;
             for (int64_t i = lo; i < hi; i++)
                 s += term(i);
@@ -39,7 +39,7 @@ static double repro_sum_with_workers(int64_t n, int workers)
         }
     }
     double out;
-    repro_tree_sum(partials, blocks.count, 1, &out);
+    parity_repro_tree_sum(partials, blocks.count, 1, &out);
     free(partials);
     return out;
 }
@@ -50,7 +50,7 @@ static double naive_sum_with_workers(int64_t n, int workers)
     double total = 0.0;
     for (int w = 0; w < workers; w++) {
         int64_t lo, hi;
-        partition_range(n, workers, w, &lo, &hi);
+        parity_partition_range(n, workers, w, &lo, &hi);
         double s = 0.0;
         for (int64_t i = lo; i < hi; i++)
             s += term(i);
@@ -86,13 +86,13 @@ static void test_naive_sum_differs_across_worker_counts(void **state)
 static void test_blocks_depend_on_n_only_and_cover_it(void **state)
 {
     (void)state;
-    int64_t sizes[] = {1, 7, REPRO_MIN_BLOCK, REPRO_MIN_BLOCK + 1, 1000003, INT64_C(20000000000)};
+    int64_t sizes[] = {1, 7, PARITY_REPRO_MIN_BLOCK, PARITY_REPRO_MIN_BLOCK + 1, 1000003, INT64_C(20000000000)};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        struct repro_blocks b = repro_blocks_for(sizes[i]);
-        assert_true(b.count >= 1 && b.count <= REPRO_MAX_BLOCKS);
-        assert_true(b.size >= REPRO_MIN_BLOCK);
+        struct parity_repro_blocks b = parity_repro_blocks_for(sizes[i]);
+        assert_true(b.count >= 1 && b.count <= PARITY_REPRO_MAX_BLOCKS);
+        assert_true(b.size >= PARITY_REPRO_MIN_BLOCK);
         int64_t lo, hi;
-        repro_block_range(&b, b.count - 1, &lo, &hi);
+        parity_repro_block_range(&b, b.count - 1, &lo, &hi);
         assert_int_equal(hi, sizes[i]);
         assert_true(lo < hi);
     }
@@ -103,15 +103,15 @@ static void test_tree_sum_width_sums_columns_independently(void **state)
     (void)state;
     double p[5][2] = {{1, 10}, {2, 20}, {3, 30}, {4, 40}, {5, 50}};
     double out[2];
-    repro_tree_sum(&p[0][0], 5, 2, out);
+    parity_repro_tree_sum(&p[0][0], 5, 2, out);
     assert_true(out[0] == 15.0 && out[1] == 150.0);
-    repro_tree_sum(&p[0][0], 0, 2, out);
+    parity_repro_tree_sum(&p[0][0], 0, 2, out);
     assert_true(out[0] == 0.0 && out[1] == 0.0);
 }
 
 /* The lane rule written out plainly, one scalar add at a time: x[k] into
  * lane k % 32 in increasing k, then the flat tree 16, 8, 4, 2, 1.  The
- * vectorised repro_sum must give exactly these bits. */
+ * vectorised parity_repro_sum must give exactly these bits. */
 static double lane_rule_model(const double *x, int64_t n)
 {
     double lane[32];
@@ -132,15 +132,15 @@ static double lane_rule_model(const double *x, int64_t n)
 static void test_repro_sum_is_the_lane_rule(void **state)
 {
     (void)state;
-    assert_int_equal(REPRO_LANES, 32); /* the bits are defined by 32 */
+    assert_int_equal(PARITY_REPRO_LANES, 32); /* the bits are defined by 32 */
     int64_t sizes[] = {0, 1, 5, 31, 32, 33, 95, 1000, 4099};
     double *x = malloc(4099 * sizeof *x);
     for (int64_t i = 0; i < 4099; i++)
         x[i] = term(i);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        double want = lane_rule_model(x, sizes[i]), got = repro_sum(x, sizes[i]), tree;
+        double want = lane_rule_model(x, sizes[i]), got = parity_repro_sum(x, sizes[i]), tree;
         assert_memory_equal(&want, &got, sizeof want);
-        repro_tree_sum(x, sizes[i], 1, &tree);
+        parity_repro_tree_sum(x, sizes[i], 1, &tree);
         assert_memory_equal(&want, &tree, sizeof want);
     }
     /* The lane order matters: a left-to-right sum of the same terms differs,
@@ -148,7 +148,7 @@ static void test_repro_sum_is_the_lane_rule(void **state)
     double plain = 0.0;
     for (int64_t i = 0; i < 4099; i++)
         plain += x[i];
-    double lanes = repro_sum(x, 4099);
+    double lanes = parity_repro_sum(x, 4099);
     assert_memory_not_equal(&plain, &lanes, sizeof plain);
     free(x);
 }
@@ -162,7 +162,7 @@ static void test_tree_sum_columns_follow_the_lane_rule(void **state)
     for (int64_t i = 0; i < COUNT * WIDTH; i++)
         p[i] = term(i);
     double out[WIDTH];
-    repro_tree_sum(p, COUNT, WIDTH, out);
+    parity_repro_tree_sum(p, COUNT, WIDTH, out);
     for (int j = 0; j < WIDTH; j++) {
         for (int64_t b = 0; b < COUNT; b++)
             col[b] = p[b * WIDTH + j];
@@ -180,7 +180,7 @@ static void test_partition_is_balanced_and_complete(void **state)
         int64_t next = 0;
         for (int p = 0; p < parts; p++) {
             int64_t lo, hi;
-            partition_range(23, parts, p, &lo, &hi);
+            parity_partition_range(23, parts, p, &lo, &hi);
             assert_int_equal(lo, next);
             assert_true(hi - lo == 23 / parts || hi - lo == 23 / parts + 1);
             next = hi;

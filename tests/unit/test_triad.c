@@ -8,35 +8,36 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../../kernels/registry.h"
 #include "../../kernels/triad/triad.h"
 
 #include <math.h>
 #include <omp.h>
 #include <string.h>
 
-extern const struct kernel kernel_triad;
+extern const struct parity_kernel kernel_triad;
 
-static struct run_ctx make_ctx(enum mode mode, int threads, int64_t n, int64_t steps)
+static struct parity_ctx make_ctx(const char *mode, int threads, int64_t n, int64_t steps)
 {
-    struct run_ctx ctx = {.kernel = &kernel_triad, .mode = mode, .threads = threads,
-                          .ranks = 1, .rank = 0, .reduce = REDUCE_REPRO, .seed = 1};
+    struct parity_ctx ctx = {.kernel = &kernel_triad, .mode = mode, .threads = threads,
+                          .ranks = 1, .rank = 0, .reduce = PARITY_REPRO, .seed = 1};
     ctx.param[0] = n;
     ctx.param[1] = steps;
     return ctx;
 }
 
-static struct triad_state *setup_and_run(const struct run_ctx *ctx)
+static struct triad_state *setup_and_run(const struct parity_ctx *ctx)
 {
     void *state = NULL;
-    assert_int_equal(kernel_triad.mode[ctx->mode].setup(ctx, &state), 0);
+    assert_int_equal(kernel_mode(&kernel_triad, ctx->mode)->setup(ctx, &state), 0);
     omp_set_num_threads(ctx->threads);
-    kernel_triad.mode[ctx->mode].run(ctx, state);
+    kernel_mode(&kernel_triad, ctx->mode)->run(ctx, state);
     return state;
 }
 
-static void check_is(const struct run_ctx *ctx, struct triad_state *s, int pass)
+static void check_is(const struct parity_ctx *ctx, struct triad_state *s, int pass)
 {
-    struct check_result c;
+    struct parity_check c;
     kernel_triad.check(ctx, s, &c);
     if (pass)
         assert_true(c.error <= c.bound);
@@ -48,7 +49,7 @@ static void test_triad_self_check_passes_in_every_mode(void **unused)
 {
     (void)unused;
     for (int t = 1; t <= 4; t++) {
-        struct run_ctx ctx = make_ctx(t == 1 ? MODE_SEQ : MODE_OMP, t, 1003, 3);
+        struct parity_ctx ctx = make_ctx(t == 1 ? "seq" : "omp", t, 1003, 3);
         struct triad_state *s = setup_and_run(&ctx);
         check_is(&ctx, s, 1);
         assert_true(s->a[1002] == 1002.0 + 3.0 * (1002 % 1019)); /* 4008 */
@@ -59,7 +60,7 @@ static void test_triad_self_check_passes_in_every_mode(void **unused)
 static void test_triad_self_check_fails_on_a_wrong_element(void **unused)
 {
     (void)unused;
-    struct run_ctx ctx = make_ctx(MODE_SEQ, 1, 5000, 2);
+    struct parity_ctx ctx = make_ctx("seq", 1, 5000, 2);
     struct triad_state *s = setup_and_run(&ctx);
     const int64_t where[] = {0, 2500, 4999};
     for (int w = 0; w < 3; w++) {
@@ -78,9 +79,9 @@ static void test_triad_self_check_fails_on_a_wrong_element(void **unused)
 static void test_triad_unswept_elements_fail(void **unused)
 {
     (void)unused;
-    struct run_ctx ctx = make_ctx(MODE_SEQ, 1, 100, 1);
+    struct parity_ctx ctx = make_ctx("seq", 1, 100, 1);
     void *state = NULL;
-    assert_int_equal(kernel_triad.mode[MODE_SEQ].setup(&ctx, &state), 0);
+    assert_int_equal(kernel_mode(&kernel_triad, "seq")->setup(&ctx, &state), 0);
     struct triad_state *s = state;
     triad_sweep(s->a, s->b, s->c, 99); /* the last element is missed */
     check_is(&ctx, s, 0);
@@ -95,12 +96,12 @@ static void test_triad_decompositions_bitwise_equal_to_seq(void **unused)
 {
     (void)unused;
     const int64_t n = 1001;
-    struct run_ctx cs = make_ctx(MODE_SEQ, 1, n, 2);
+    struct parity_ctx cs = make_ctx("seq", 1, n, 2);
     struct triad_state *ref = setup_and_run(&cs);
     for (int ranks = 2; ranks <= 5; ranks++)
         for (int r = 0; r < ranks; r++)
             for (int t = 1; t <= 3; t++) {
-                struct run_ctx cr = make_ctx(t == 1 ? MODE_SEQ : MODE_OMP, t, n, 2);
+                struct parity_ctx cr = make_ctx(t == 1 ? "seq" : "omp", t, n, 2);
                 cr.ranks = ranks;
                 cr.rank = r;
                 struct triad_state *s = setup_and_run(&cr);
@@ -115,7 +116,7 @@ static void test_triad_decompositions_bitwise_equal_to_seq(void **unused)
 static void test_triad_models(void **unused)
 {
     (void)unused;
-    struct run_ctx ctx = make_ctx(MODE_SEQ, 1, 1000, 7);
+    struct parity_ctx ctx = make_ctx("seq", 1, 1000, 7);
     assert_true(kernel_triad.bytes(&ctx, NULL) == 24.0 * 1000 * 7);
     assert_true(kernel_triad.flops(&ctx, NULL) == 2.0 * 1000 * 7);
     assert_true(kernel_triad.memory(&ctx) == 3.0 * 8 * 1000);

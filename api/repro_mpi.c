@@ -1,12 +1,12 @@
 /* Gathering per-block partials across ranks (see repro_mpi.h). */
-#include "repro_mpi.h"
+#include <parity/repro_mpi.h>
 
-#include "partition.h"
-#include "repro.h"
+#include <parity/partition.h>
+#include <parity/repro.h>
 
 #include <stdlib.h>
 
-int repro_allgather_partials(double *partials, int64_t count, int width,
+int parity_repro_allgather_partials(double *partials, int64_t count, int width,
                              MPI_Comm comm)
 {
     int size;
@@ -17,7 +17,7 @@ int repro_allgather_partials(double *partials, int64_t count, int width,
     int *displs = counts + size;
     for (int r = 0; r < size; r++) {
         int64_t lo, hi;
-        partition_range(count, size, r, &lo, &hi);
+        parity_partition_range(count, size, r, &lo, &hi);
         counts[r] = (int)((hi - lo) * width);
         displs[r] = (int)(lo * width);
     }
@@ -27,11 +27,11 @@ int repro_allgather_partials(double *partials, int64_t count, int width,
     return rc;
 }
 
-int repro_allreduce_sum(double *partials, int64_t count, int width,
+int parity_repro_allreduce_sum(double *partials, int64_t count, int width,
                         double *out, MPI_Comm comm)
 {
-    int rc = repro_allgather_partials(partials, count, width, comm);
+    int rc = parity_repro_allgather_partials(partials, count, width, comm);
     if (rc == MPI_SUCCESS)
-        repro_tree_sum(partials, count, width, out);
+        parity_repro_tree_sum(partials, count, width, out);
     return rc;
 }

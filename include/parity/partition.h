@@ -6,18 +6,18 @@
 
 #include <stdint.h>
 
-static inline int64_t partition_begin(int64_t n, int parts, int part)
+static inline int64_t parity_partition_begin(int64_t n, int parts, int part)
 {
     int64_t base = n / parts, extra = n % parts;
     return part * base + (part < extra ? part : extra);
 }
 
 /* Range [*lo, *hi) of part `part` out of `parts`. */
-static inline void partition_range(int64_t n, int parts, int part, int64_t *lo,
+static inline void parity_partition_range(int64_t n, int parts, int part, int64_t *lo,
                                    int64_t *hi)
 {
-    *lo = partition_begin(n, parts, part);
-    *hi = partition_begin(n, parts, part + 1);
+    *lo = parity_partition_begin(n, parts, part);
+    *hi = parity_partition_begin(n, parts, part + 1);
 }
 
 #endif
