@@ -241,7 +241,7 @@ static void csv_config(const struct config *cf, const char *in)
     const struct result_file *r = meta_of(cf);
     csv_text(in, 0);
     csv_text(problem_of(cf), 0);
-    printf("%s,%s,%lld,%lld,%s,%s,", r->kernel->name, r->mode, (long long)r->ranks,
+    printf("%s,%s,%lld,%lld,%s,%s,", r->facts.name, r->mode, (long long)r->ranks,
            (long long)r->threads, r->reduce, r->variant);
 }
 
@@ -298,7 +298,7 @@ static void json_config(const struct config *cf)
     json_string(problem_of(cf));
     printf(", \"kernel\": \"%s\", \"mode\": \"%s\", \"ranks\": %lld, \"threads\": %lld, "
            "\"reduce\": \"%s\", \"variant\": ",
-           r->kernel->name, r->mode, (long long)r->ranks, (long long)r->threads, r->reduce);
+           r->facts.name, r->mode, (long long)r->ranks, (long long)r->threads, r->reduce);
     json_string(r->variant);
 }
 

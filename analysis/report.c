@@ -20,7 +20,7 @@
 
 static int is_default_variant(const struct result_file *m)
 {
-    return strcmp(m->variant, m->kernel->variants[0]) == 0;
+    return strcmp(m->variant, m->facts.variant[0]) == 0;
 }
 
 static void row_label(const struct result_file *m, char *buf, size_t size)
@@ -199,10 +199,10 @@ static void problem_names(struct report_problem *p, const struct result_file *m,
                           const char *key)
 {
     snprintf(p->title, sizeof p->title, "%s", key);
-    size_t n = (size_t)snprintf(p->slug, sizeof p->slug, "%s", m->kernel->name);
-    for (int i = 0; i < m->kernel->nparams && n < sizeof p->slug; i++)
+    size_t n = (size_t)snprintf(p->slug, sizeof p->slug, "%s", m->facts.name);
+    for (int i = 0; i < m->facts.nparams && n < sizeof p->slug; i++)
         n += (size_t)snprintf(p->slug + n, sizeof p->slug - n, "_%s%lld",
-                              m->kernel->params[i].name, (long long)m->param[i]);
+                              m->facts.param[i], (long long)m->param[i]);
     if (n < sizeof p->slug)
         snprintf(p->slug + n, sizeof p->slug - n, "_seed%lld", (long long)m->seed);
     for (char *c = p->slug; *c; c++)
@@ -223,7 +223,7 @@ static int cmp_problem(const void *pa, const void *pb)
     const struct report *r = sorting;
     const struct report_problem *a = pa, *b = pb;
     const struct result_file *x = problem_meta(r, a), *y = problem_meta(r, b);
-    int c = strcmp(x->kernel->name, y->kernel->name);
+    int c = strcmp(x->facts.name, y->facts.name);
     if (c) return c;
     if (x->seed != y->seed) return x->seed < y->seed ? -1 : 1;
     if (a->work != b->work) return a->work < b->work ? -1 : 1;
@@ -264,7 +264,7 @@ static void build_series_axis(struct report *r, struct report_series *s)
 {
     const struct result_file *m0 = problem_meta(r, &r->problem[s->problem[0]]);
     int varying = -1, nvarying = 0;
-    for (int k = 0; k < m0->kernel->nparams; k++)
+    for (int k = 0; k < m0->facts.nparams; k++)
         for (int j = 1; j < s->nproblems; j++)
             if (problem_meta(r, &r->problem[s->problem[j]])->param[k] != m0->param[k]) {
                 varying = k;
@@ -274,10 +274,10 @@ static void build_series_axis(struct report *r, struct report_series *s)
     int is_bytes = 0;
     problem_work(m0, &is_bytes);
     if (nvarying == 1)
-        snprintf(s->axis, sizeof s->axis, "%s", m0->kernel->params[varying].name);
+        snprintf(s->axis, sizeof s->axis, "%s", m0->facts.param[varying]);
     if (nvarying == 1)
         snprintf(s->axis_label, sizeof s->axis_label, "%s (%s)",
-                 m0->kernel->params[varying].name, m0->kernel->params[varying].help);
+                 m0->facts.param[varying], m0->facts.param_help[varying]);
     else
         snprintf(s->axis, sizeof s->axis, "work per repetition (%s, kernel model)",
                  is_bytes ? "GB" : "GFLOP");
@@ -285,8 +285,8 @@ static void build_series_axis(struct report *r, struct report_series *s)
         struct report_problem *p = &r->problem[s->problem[j]];
         p->size = nvarying == 1 ? (double)problem_meta(r, p)->param[varying] : p->work;
     }
-    snprintf(s->slug, sizeof s->slug, "%s_seed%lld", m0->kernel->name, (long long)m0->seed);
-    snprintf(s->title, sizeof s->title, "%s seed=%lld", m0->kernel->name, (long long)m0->seed);
+    snprintf(s->slug, sizeof s->slug, "%s_seed%lld", m0->facts.name, (long long)m0->seed);
+    snprintf(s->title, sizeof s->title, "%s seed=%lld", m0->facts.name, (long long)m0->seed);
 }
 
 static int build_series(struct report *r)
@@ -298,7 +298,7 @@ static int build_series(struct report *r)
         const struct result_file *m = problem_meta(r, &r->problem[a]);
         for (b = a + 1; b < r->nproblems; b++) {
             const struct result_file *n = problem_meta(r, &r->problem[b]);
-            if (n->kernel != m->kernel || n->seed != m->seed)
+            if (strcmp(n->facts.name, m->facts.name) != 0 || n->seed != m->seed)
                 break;
         }
         for (int k = a; k < b; k++)

@@ -177,7 +177,7 @@ static void md_fits(const struct report *r, const struct result_file *kernel_of,
               "speedup at 2P", "at 10P");
     for (int i = 0; i < r->nfits; i++) {
         const struct report_fit *fit = &r->fit[i];
-        if (r->row[r->problem[fit->problem].lo].run->meta.kernel != kernel_of->kernel)
+        if (strcmp(r->row[r->problem[fit->problem].lo].run->meta.facts.name, kernel_of->facts.name) != 0)
             continue;
         char n[32], fs[48], rms[32], s2[48] = "—", s10[48] = "—";
         snprintf(n, sizeof n, "%d (P = %d)", fit->npoints, fit->pmax);
@@ -322,13 +322,13 @@ int report_write_md(const struct report *r, const char *file)
     }
     md_header(r, f);
     md_findings(r, f);
-    const struct parity_kernel *kernel = NULL;
+    const struct kernel_facts *kernel = NULL;
     for (int k = 0; k < r->nproblems; k++) {
         const struct result_file *m = &r->row[r->problem[k].lo].run->meta;
-        if (m->kernel != kernel) {
+        if (!kernel || strcmp(m->facts.name, kernel->name) != 0) {
             if (kernel)
                 md_fits(r, &r->row[r->problem[k - 1].lo].run->meta, f);
-            kernel = m->kernel;
+            kernel = &m->facts;
             fprintf(f, "\n## %s — %s\n", kernel->name, kernel->summary);
         }
         md_problem(r, k, f);
@@ -490,7 +490,8 @@ static void summary_headline(const struct report *r, struct table *t)
     for (int k = 0; k < r->nproblems; k++) {
         const struct report_problem *p = &r->problem[k];
         if (k + 1 < r->nproblems &&
-            r->row[r->problem[k + 1].lo].run->meta.kernel == r->row[p->lo].run->meta.kernel)
+            strcmp(r->row[r->problem[k + 1].lo].run->meta.facts.name,
+                   r->row[p->lo].run->meta.facts.name) == 0)
             continue; /* not the kernel's largest */
         int shown = 0;
         for (int i = p->lo; i < p->hi; i++) {
