@@ -8,6 +8,7 @@
 #include "report.h"
 
 #include "../common/error.h"
+#include "../common/fsutil.h"
 
 #include <errno.h>
 #include <math.h>
@@ -604,20 +605,6 @@ static void report_usage(FILE *out)
           out);
 }
 
-static int make_dirs(const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0777) < 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return mkdir(buf, 0777) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 static int parse_args(int argc, char **argv, const char **path, const char **out)
 {
     *path = *out = NULL;
@@ -648,10 +635,7 @@ static int parse_args(int argc, char **argv, const char **path, const char **out
 static int report_write_all(struct report *r)
 {
     char file[4200];
-    if (make_dirs(r->outdir) < 0) {
-        parity_error("%s: cannot create the report folder: %s", r->outdir, strerror(errno));
-        return PARITY_EUSAGE;
-    }
+    CHECK(make_dirs(r->outdir));
     report_plots(r);
     snprintf(file, sizeof file, "%s/report.md", r->outdir);
     CHECK(report_write_md(r, file));

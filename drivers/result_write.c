@@ -9,6 +9,7 @@
 #include "kernel_facts.h"
 
 #include "../common/error.h"
+#include "../common/fsutil.h"
 #include "../common/h5util.h"
 
 #include <ctype.h>
@@ -27,30 +28,6 @@
 /* Set when an HDF5 file failed to close: HDF5 would close it again at exit
  * and crash (H5F_term_package), so main() must not call H5close then. */
 int result_hdf5_unsafe;
-
-static int make_dirs(const char *dir)
-{
-    char buf[PATH_MAX];
-    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf) {
-        parity_error("folder name is %zu characters long, longer than PATH_MAX (%d)",
-                     strlen(dir), PATH_MAX - 1);
-        return PARITY_EUSAGE;
-    }
-    for (char *p = buf + 1; ; p++) {
-        if (*p == '/' || *p == '\0') {
-            char c = *p;
-            *p = '\0';
-            if (mkdir(buf, 0777) < 0 && errno != EEXIST) {
-                parity_error("cannot create folder %s: %s", buf, strerror(errno));
-                return PARITY_EUSAGE;
-            }
-            *p = c;
-            if (c == '\0')
-                break;
-        }
-    }
-    return 0;
-}
 
 /* The folder a path goes into ("." for a bare name). */
 static void folder_of(const char *path, char *dir, size_t size)

@@ -251,6 +251,16 @@ csv() {
     run --separate-stderr parity report "$R" --out /proc/parity-report
     [ "$status" -eq 2 ]
     assert_one_line_error
+    # --out naming a file, or a folder under one: one line, nothing written
+    touch "$BATS_TEST_TMPDIR/plain"
+    for out in "$BATS_TEST_TMPDIR/plain" "$BATS_TEST_TMPDIR/plain/rep"; do
+        run --separate-stderr parity report "$R" --out "$out"
+        echo "$out: $status $stderr"
+        [ "$status" -eq 2 ]
+        assert_one_line_error
+    done
+    [[ "$stderr" == *"cannot create folder $BATS_TEST_TMPDIR/plain/rep: Not a directory" ]]
+    [ -f "$BATS_TEST_TMPDIR/plain" ] && [ ! -s "$BATS_TEST_TMPDIR/plain" ]
     run parity report --help
     [ "$status" -eq 0 ]
     [[ "$output" == usage:* ]]
