@@ -5,6 +5,7 @@
 #ifndef PARITY_REPORT_H
 #define PARITY_REPORT_H
 
+#include "format.h"
 #include "judge.h"
 
 #include "../common/stats.h"
@@ -118,11 +119,5 @@ int report_write_csv(const struct report *r, const char *file);
 void report_print_summary(const struct report *r, FILE *out);
 /* Write the plots (PNG) with gnuplot; fills nplots, plot_status. */
 void report_plots(struct report *r);
-
-/* Shared formatting: "12.3 ms", "1.02 s"; sizes as "1e+06" or "4096". */
-void fmt_seconds(char *buf, size_t size, double s);
-void fmt_size(char *buf, size_t size, double v);
-/* A speedup: "1.97", small ones with two significant digits ("0.0018"). */
-void fmt_ratio(char *buf, size_t size, double v);
 
 #endif
