@@ -306,7 +306,9 @@ static int build_series(struct report *r)
         if (b - a < 2)
             continue;
         struct report_series *s = &r->series[r->nseries];
-        for (int k = a; k < b && s->nproblems < (int)(sizeof s->problem / sizeof s->problem[0]); k++) {
+        if (!(s->problem = calloc((size_t)(b - a), sizeof *s->problem)))
+            return PARITY_EFAIL;
+        for (int k = a; k < b; k++) {
             s->problem[s->nproblems++] = k;
             r->problem[k].series = r->nseries;
         }
@@ -476,16 +478,25 @@ static int machine_of(struct report *r, const struct result_file *m)
     for (int k = 0; k < r->nmachines; k++)
         if (strcmp(r->machine[k], key) == 0)
             return k;
-    int k = r->nmachines < REPORT_MAX_MACHINES ? r->nmachines++ : REPORT_MAX_MACHINES - 1;
+    int k = r->nmachines++; /* room for one per run: build_machines */
     snprintf(r->machine[k], sizeof r->machine[k], "%s", key);
     return k;
 }
 
-static void build_machines(struct report *r)
+static int build_machines(struct report *r)
 {
     const struct campaign *c = r->campaign;
-    size_t used[REPORT_MAX_MACHINES] = {0};
-    int nhosts[REPORT_MAX_MACHINES] = {0};
+    size_t n = (size_t)(c->n ? c->n : 1);
+    size_t *used = calloc(n, sizeof *used);
+    int *nhosts = calloc(n, sizeof *nhosts);
+    r->machine = calloc(n, sizeof *r->machine);
+    r->machine_hosts = calloc(n, sizeof *r->machine_hosts);
+    if (!used || !nhosts || !r->machine || !r->machine_hosts) {
+        free(used);
+        free(nhosts);
+        parity_error("out of memory for the machines of %d runs", c->n);
+        return PARITY_EFAIL;
+    }
     for (int i = 0; i < c->n; i++) {
         const struct result_file *m = &c->run[i].meta;
         r->row[i].machine = machine_of(r, m);
@@ -504,6 +515,9 @@ static void build_machines(struct report *r)
         else if (nhosts[k] == 5 && used[k] < size)
             used[k] += (size_t)snprintf(h + used[k], size - used[k], ", ...");
     }
+    free(used);
+    free(nhosts);
+    return 0;
 }
 
 /* The MPI libraries that ran the campaign's mpi-mode runs (provenance). */
@@ -535,7 +549,7 @@ int report_build(struct report *r)
     r->row = calloc((size_t)(c->n ? c->n : 1), sizeof *r->row);
     if (!r->row)
         return PARITY_EFAIL;
-    build_machines(r);
+    CHECK(build_machines(r));
     build_mpi_libraries(r);
     for (int i = 0; i < c->n; i++)
         row_init(&r->row[i], &c->run[i], r->nmachines > 1, r->nmpi > 1);
@@ -571,7 +585,11 @@ void report_free(struct report *r)
 {
     free(r->row);
     free(r->problem);
+    for (int i = 0; r->series && i < r->nseries; i++)
+        free(r->series[i].problem);
     free(r->series);
+    free(r->machine);
+    free(r->machine_hosts);
     free(r->fit);
     free(r->be);
 }

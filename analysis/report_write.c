@@ -72,6 +72,10 @@ static void md_header(const struct report *r, FILE *f)
                 c->unreadable, c->unreadable == 1 ? "" : "s");
     if (r->plot_status[0])
         fprintf(f, "\n*%s*\n", r->plot_status);
+    if (r->plots_cut)
+        fprintf(f, "\n*%d plot(s) show only their first %d lines and left the others out; "
+                   "every run is in the tables below and in results.csv.*\n",
+                r->plots_cut, REPORT_PLOT_LINES);
 }
 
 static void md_findings(const struct report *r, FILE *f)
@@ -490,4 +494,7 @@ void report_print_summary(const struct report *r, FILE *out)
         fprintf(out, "  skipped (unreadable): %s\n", r->campaign->skipped.path[i]);
     if (r->plot_status[0])
         fprintf(out, "  %s\n", r->plot_status);
+    if (r->plots_cut)
+        fprintf(out, "  %d plot(s) show only their first %d lines (the others are left out)\n",
+                r->plots_cut, REPORT_PLOT_LINES);
 }
