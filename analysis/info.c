@@ -15,7 +15,7 @@ static void show(const struct result_file *r)
 {
     const struct kernel_facts *k = &r->facts;
     char path[1024];
-    text_escape(r->path, path, sizeof path);
+    parity_escape(r->path, path, sizeof path);
     printf("%s\n", path);
     printf("  run       %s --mode %s, %lld rank(s) x %lld thread(s), --reduce %s, variant %s\n",
            k->name, r->mode, (long long)r->ranks, (long long)r->threads, r->reduce, r->variant);

@@ -43,7 +43,7 @@ static int fault(struct result_file *r, enum read_fault why, const char *fmt, ..
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    text_escape(r->path, path, sizeof path);
+    parity_escape(r->path, path, sizeof path);
     parity_error("%s: %s", path, what);
     r->fault = why;
     return PARITY_EUSAGE;
@@ -87,7 +87,7 @@ static herr_t collect_run_attr(hid_t loc, const char *name, const H5A_info_t *in
     if (r->nrun_attrs >= RESULT_MAX_RUN_ATTRS)
         return 0;
     struct run_attr *a = &r->run_attr[r->nrun_attrs];
-    text_escape(name, a->name, sizeof a->name);
+    parity_escape(name, a->name, sizeof a->name);
     r->nrun_attrs += attr_text(loc, name, a->value, sizeof a->value) == 0;
     return 0;
 }

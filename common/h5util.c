@@ -3,6 +3,8 @@
  * caller's buffer, never by sizes stored in the file (tests/corpus, tests/fuzz). */
 #include "h5util.h"
 
+#include "error.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,23 +105,6 @@ int h5_attr_get_double(hid_t loc, const char *name, double *value)
     return get(loc, name, H5T_NATIVE_DOUBLE, 1, value);
 }
 
-void text_escape(const char *in, char *out, size_t size)
-{
-    size_t o = 0;
-    if (size == 0)
-        return;
-    for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
-        int control = *p < 0x20 || *p == 0x7f;
-        if (o + (control ? 4 : 1) >= size)
-            break;
-        if (control)
-            o += (size_t)snprintf(out + o, size - o, "\\x%02x", *p);
-        else
-            out[o++] = (char)*p;
-    }
-    out[o] = '\0';
-}
-
 int h5_attr_get_string(hid_t loc, const char *name, char *buf, size_t size)
 {
     int rc = -1;
@@ -138,7 +123,7 @@ int h5_attr_get_string(hid_t loc, const char *name, char *buf, size_t size)
         char *s = NULL;
         if (H5Tset_size(mem, H5T_VARIABLE) < 0 || H5Aread(attr, mem, &s) < 0)
             goto out;
-        text_escape(s ? s : "", buf, size);
+        parity_escape(s ? s : "", buf, size);
         H5free_memory(s);
     } else {
         /* A fixed-length string of any stored size is converted into a
@@ -151,7 +136,7 @@ int h5_attr_get_string(hid_t loc, const char *name, char *buf, size_t size)
             goto out;
         }
         t[size - 1] = '\0';
-        text_escape(t, buf, size);
+        parity_escape(t, buf, size);
         if (t != tmp) free(t);
     }
     rc = 0;
@@ -302,7 +287,7 @@ int h5_attr_get_strings(hid_t loc, const char *name, char *out, size_t width, in
             if (strlen(s) >= width)
                 rc = -1;
             else
-                text_escape(s, out + (size_t)i * width, width);
+                parity_escape(s, out + (size_t)i * width, width);
         }
         H5Dvlen_reclaim(mem, space, H5P_DEFAULT, vl);
         goto out;
@@ -318,7 +303,7 @@ int h5_attr_get_strings(hid_t loc, const char *name, char *out, size_t width, in
         if (strlen(s) >= width)
             rc = -1;
         else
-            text_escape(s, out + (size_t)i * width, width);
+            parity_escape(s, out + (size_t)i * width, width);
     }
 out:
     free(buf);

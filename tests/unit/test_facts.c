@@ -1,5 +1,6 @@
-/* analysis/facts.c and analysis/format.c: the built-in facts hook (what a
- * schema 1 file is judged by), facts validation, and CSV quoting. */
+/* analysis/facts.c, analysis/format.c and parity_escape: the built-in facts
+ * hook (what a schema 1 file is judged by), facts validation, CSV quoting,
+ * and how names read from files are printed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 
 #include "../../analysis/facts.h"
 #include "../../analysis/format.h"
+#include "../../common/error.h"
 #include "../../drivers/kernel_facts.h"
 #include "../../kernels/registry.h"
 
@@ -94,6 +96,21 @@ static void test_csv_fields_are_quoted_when_needed(void **state)
     free(text);
 }
 
+static void test_escape_keeps_utf8_and_escapes_controls(void **state)
+{
+    (void)state;
+    char out[64];
+    assert_string_equal(parity_escape("12 \xc2\xb5s na\xc3\xafve \xe2\x89\xa4", out, sizeof out),
+                        "12 \xc2\xb5s na\xc3\xafve \xe2\x89\xa4"); /* µ ï ≤ */
+    assert_string_equal(parity_escape("pi\x01", out, sizeof out), "pi\\x01");
+    assert_string_equal(parity_escape("a\\b", out, sizeof out), "a\\x5cb");
+    assert_string_equal(parity_escape("\xc2\x85", out, sizeof out), "\\xc2\\x85"); /* C1 NEL */
+    assert_string_equal(parity_escape("\xe0\x80\x80", out, sizeof out), "\\xe0\\x80\\x80");
+    assert_string_equal(parity_escape("\xed\xa0\x80", out, sizeof out), "\\xed\\xa0\\x80");
+    assert_string_equal(parity_escape("\xc3", out, sizeof out), "\\xc3"); /* cut short */
+    assert_string_equal(parity_escape("a\xc2\xb5", out, 3), "a"); /* cut at a whole character */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -101,6 +118,7 @@ int main(void)
         cmocka_unit_test(test_every_builtin_kernel_has_valid_facts),
         cmocka_unit_test(test_validation_refuses_what_no_writer_writes),
         cmocka_unit_test(test_csv_fields_are_quoted_when_needed),
+        cmocka_unit_test(test_escape_keeps_utf8_and_escapes_controls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
