@@ -210,14 +210,17 @@ static int read_run(hid_t file, struct result_file *r)
         rc = fault(r, READ_ELSEWHERE, "kernel '%s' is not known to this parity (a schema 1 "
                                       "file does not describe its kernel)", kernel);
     }
+    /* Facts from this parity's tables that the file does not match (a v1
+     * file of a parity whose kernel had other parameters) say nothing about
+     * damage: such a file may be good elsewhere. */
+    enum read_fault why = f->from_file ? READ_DAMAGED : READ_ELSEWHERE;
     for (int i = 0; rc == 0 && i < f->nparams; i++)
         if (h5_attr_get_int64(run, f->param[i], &r->param[i]) < 0)
-            rc = fault(r, READ_DAMAGED, "/run parameter %s is missing or not an integer",
-                       f->param[i]);
+            rc = fault(r, why, "/run parameter %s is missing or not an integer%s", f->param[i],
+                       f->from_file ? "" : " (as this parity's kernel has it)");
     for (int i = 0; rc == 0 && i < f->nkeys; i++)
         if (attr_text(run, f->key[i], r->key_value[i], sizeof r->key_value[i]) < 0)
-            rc = fault(r, READ_DAMAGED, "/run %s (a problem key) is missing or unreadable",
-                       f->key[i]);
+            rc = fault(r, why, "/run %s (a problem key) is missing or unreadable", f->key[i]);
     hsize_t idx = 0;
     if (rc == 0)
         H5Aiterate2(run, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_run_attr, r);

@@ -54,6 +54,24 @@ with h5py.File(sys.argv[1], 'r+') as f:
     grep -q '^## cg — ' "$BATS_TEST_TMPDIR/rep/report.md"
 }
 
+@test "a schema 1 file this parity's tables do not fit is 'cannot read here', never damaged" {
+    O="$BATS_TEST_TMPDIR/older"
+    mkdir -p "$O"
+    cp "$V1/pi-seq.h5" "$O/renamed.h5"
+    cp "$V1/pi-seq.h5" "$O/unknown.h5"
+    "$(h5py_python)" -c "
+import sys, h5py
+with h5py.File(sys.argv[1], 'r+') as f:   # a pi whose parameter was called m
+    f['run'].attrs['m'] = f['run'].attrs['n']; del f['run'].attrs['n']
+with h5py.File(sys.argv[2], 'r+') as f:
+    f['run'].attrs['kernel'] = 'mystery'" "$O/renamed.h5" "$O/unknown.h5"
+    run --separate-stderr parity info --check "$O/renamed.h5" "$O/unknown.h5"
+    echo "$output"
+    [ "$status" -eq 2 ]
+    [[ "${lines[0]}" == *"renamed.h5: cannot read here: /run parameter n is missing or not an integer (as this parity's kernel has it)" ]]
+    [[ "${lines[1]}" == *"unknown.h5: cannot read here: kernel 'mystery' is not known to this parity"* ]]
+}
+
 @test "a schema 2 run of this parity is judged against a schema 1 reference of the same problem" {
     M="$BATS_TEST_TMPDIR/mixed"
     mkdir -p "$M"

@@ -326,6 +326,9 @@ def logical(path):
             "placement": {k: val(f["placement"].attrs[k])
                           for k in ("cpus_available", "oversubscribed")},
             "metrics": {k: val(f["metrics"].attrs[k]) for k in f["metrics"].attrs},
+            # schema 2: the kernel's facts (verify policy, problem keys)
+            "kernel": ({k: val(f["kernel"].attrs[k]) for k in f["kernel"].attrs}
+                       if "kernel" in f else None),
         }
 
 
