@@ -366,6 +366,9 @@ int result_write_blocks(const char *tmp_path, const struct parity_output *out,
     return PARITY_OK;
 }
 
+/* Root attributes: where the result came from (parity build, machine, job).
+ * Provenance of what ran belongs here too (a plugin kernel's path and file
+ * digest): add it below; a reader takes what it knows and ignores the rest. */
 static int write_provenance(hid_t file, const struct run_record *rec)
 {
     const struct provenance *p = &rec->prov;
