@@ -149,3 +149,23 @@ SWEEP_SH="$BATS_TEST_DIRNAME/../../jobs/sweep.sh"
     [ "$status" -eq 2 ]
     [ "${#stderr_lines[@]}" -eq 1 ]
 }
+
+@test "parity.sbatch: a configuration's tasks x threads come from the mode table" {
+    sbatch_sh="$BATS_TEST_DIRNAME/../../jobs/slurm/parity.sbatch"
+    jobs_dir="$BATS_TEST_DIRNAME/../.."/jobs
+    # outside a real job: the mode is checked before anything runs
+    run --separate-stderr env SLURM_JOB_ID=1 PARITY_JOBS="$jobs_dir" PARITY_CPU_BIND=none \
+        "$sbatch_sh" --campaign "$BATS_TEST_TMPDIR/c" pi:tiny:foo
+    echo "$stderr"
+    [ "$status" -eq 2 ]
+    [ "$stderr" = "parity.sbatch: pi:tiny:foo: mode must be one of seq omp mpi (parity list --modes)" ]
+    # a launcher mode without threads, added to the table: all 3 tasks, 1 thread
+    # (srun itself fails here, with no cluster: the step line is what counts)
+    fake=$(fake_parity '{ print } $1 == "mode" && $2 == "mpi" { print "mode", "rma", 0, 1, 0, "one-sided MPI" }
+        $1 == "kmode" && $2 == "pi" && $3 == "mpi" { print "kmode", "pi", "rma" }')
+    run env PARITY="$fake" SLURM_JOB_ID=1 SLURM_NTASKS=3 SLURM_CPUS_PER_TASK=2 PARITY_JOBS="$jobs_dir" \
+        PARITY_CPU_BIND=none \
+        "$sbatch_sh" --campaign "$BATS_TEST_TMPDIR/c" pi:tiny:rma pi:tiny:omp
+    echo "$output"
+    [[ "$output" == *"[1/2] pi rma p=3 t=1 tiny: OMP_NUM_THREADS=1 "*" --ntasks=3 "*"run pi --mode rma --threads 1 "* ]]
+}
