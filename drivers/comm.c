@@ -2,11 +2,11 @@
 #include "comm.h"
 
 #include "../common/error.h"
+#include "../common/timer.h"
 
 #include <mpi.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static int active;
 static MPI_Comm world = MPI_COMM_NULL;
@@ -29,23 +29,16 @@ int comm_launcher_size(void)
     return 0;
 }
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 int comm_init(int threads, int *rank, int *ranks, double *init_seconds)
 {
     int wanted = threads > 1 ? MPI_THREAD_FUNNELED : MPI_THREAD_SINGLE;
     int provided;
-    double t0 = now();
+    double t0 = timer_now();
     if (MPI_Init_thread(NULL, NULL, wanted, &provided) != MPI_SUCCESS) {
         parity_error("MPI_Init_thread failed");
         return PARITY_EFAIL;
     }
-    *init_seconds = now() - t0;
+    *init_seconds = timer_now() - t0;
     active = 1;
     world = MPI_COMM_WORLD;
     /* An MPI failure ends the whole job with MPI's message rather than

@@ -581,19 +581,23 @@ int cmd_list(int argc, char **argv)
             puts((*k)->name);
         return 0;
     }
-    if (nk == 0)
-        for (const struct parity_kernel *const *k = kernel_registry; *k && nk < 64; k++)
-            ks[nk++] = *k;
+    /* no kernel named: every one of the registry, however many */
+    const struct parity_kernel *const *list = ks;
+    if (nk == 0) {
+        list = kernel_registry;
+        while (list[nk])
+            nk++;
+    }
     const struct model *cm = have_custom ? &custom : NULL;
     if (fmt == FMT_JSON) {
-        json_all(ks, nk, cm);
+        json_all(list, nk, cm);
     } else if (fmt == FMT_TSV) {
         tsv_head();
         for (int i = 0; i < nk; i++)
-            tsv_kernel(ks[i], cm);
+            tsv_kernel(list[i], cm);
     } else {
         for (int i = 0; i < nk; i++) {
-            list_kernel(ks[i]);
+            list_kernel(list[i]);
             if (i + 1 < nk)
                 putchar('\n');
         }

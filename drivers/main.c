@@ -4,6 +4,7 @@
 #include "../analysis/analysis.h"
 #include "../common/error.h"
 #include "../common/h5util.h"
+#include "build_info.h"
 #include "kernel_facts.h"
 #include "result_write.h"
 #include "run.h"
@@ -14,18 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef PARITY_VERSION
-#define PARITY_VERSION "0.0.0"
-#endif
-#ifndef PARITY_GIT_COMMIT
-#define PARITY_GIT_COMMIT "unknown"
-#endif
-
 static void usage(FILE *out)
 {
     fputs("usage: parity COMMAND [options]\n"
           "\n"
           "  list [KERNEL]          kernels, presets, parameters, verification policy\n"
+          "                         (--format tsv|json for scripts, --modes the modes)\n"
           "  run KERNEL [options]   run one configuration, write one HDF5 result file\n"
           "  verify PATH...         compare every parallel run with its sequential run\n"
           "  report PATH            tables, plots, report.md and CSV of a campaign\n"
@@ -80,7 +75,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("parity %s (git %s)\n", PARITY_VERSION, PARITY_GIT_COMMIT);
+        printf("parity %s (git %s)\n", parity_build_version, parity_build_commit);
         return 0;
     }
     if (strcmp(cmd, "list") == 0)

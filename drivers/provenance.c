@@ -1,6 +1,7 @@
-/* Collect provenance (see provenance.h).  Build facts come from the Makefile
- * as macros; the rest is read from the running system. */
+/* Collect provenance (see provenance.h).  Build facts come from build_info.c
+ * (the Makefile's -D's); the rest is read from the running system. */
 #include "provenance.h"
+#include "build_info.h"
 
 #include <hdf5.h>
 #include <mpi.h>
@@ -10,16 +11,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#ifndef PARITY_VERSION
-#define PARITY_VERSION "0.0.0"
-#endif
-#ifndef PARITY_GIT_COMMIT
-#define PARITY_GIT_COMMIT "unknown"
-#endif
-#ifndef PARITY_CFLAGS
-#define PARITY_CFLAGS "unknown"
-#endif
 
 static void copy(char *dst, size_t size, const char *src)
 {
@@ -65,8 +56,8 @@ static void omp_schedule(char *dst, size_t size)
 void provenance_collect(struct provenance *p)
 {
     memset(p, 0, sizeof *p);
-    copy(p->parity_version, sizeof p->parity_version, PARITY_VERSION);
-    copy(p->git_commit, sizeof p->git_commit, PARITY_GIT_COMMIT);
+    copy(p->parity_version, sizeof p->parity_version, parity_build_version);
+    copy(p->git_commit, sizeof p->git_commit, parity_build_commit);
     time_t t = time(NULL);
     struct tm utc;
     gmtime_r(&t, &utc);
@@ -81,7 +72,7 @@ void provenance_collect(struct provenance *p)
 #else
     copy(p->compiler, sizeof p->compiler, "unknown");
 #endif
-    copy(p->cflags, sizeof p->cflags, PARITY_CFLAGS);
+    copy(p->cflags, sizeof p->cflags, parity_build_cflags);
     char lib[MPI_MAX_LIBRARY_VERSION_STRING];
     int len = 0;
     MPI_Get_library_version(lib, &len); /* allowed before MPI_Init */

@@ -82,7 +82,10 @@ plan_find_parity
 command -v h5dump >/dev/null || plan_die "h5dump not found (Debian: hdf5-tools)"
 cores=$(nproc)
 plan_mpirun_as_root
-known=" $("$PARITY" list --names | xargs) "
+# What this parity has, with its variants and models: `parity list --format
+# tsv` (never its prose, never kernel sources)
+list_tsv=$("$PARITY" list --format tsv)
+known=" $plan_known "
 bench_kernels=" triad heat cg pi ep nbody mandelbrot matmul iowait "
 for k in $skip; do
     [[ "$known$bench_kernels" == *" $k "* ]] || plan_die "--skip: unknown kernel '$k' (the bench's:$bench_kernels)"
@@ -119,15 +122,8 @@ why_absent() {
     if [[ "$known" != *" $1 "* ]]; then echo "$1 is not in this parity (parity list --names)"
     else echo "$1 left out (--skip)"; fi
 }
-# The variants `parity list` shows for a kernel, one a line.
-variants_of() {
-    "$PARITY" list | awk -v k="$1" '
-        $1 == k && $2 == "—" { in_k = 1; next }
-        in_k && /^[^ ]/ { exit }
-        in_k && /^  variants/ { in_v = 1; next }
-        in_k && in_v && /^    [^ ]/ { print $1; next }
-        in_v && /^  [^ ]/ { in_v = 0 }'
-}
+# A kernel's variants, one a line.
+variants_of() { awk -F'\t' -v k="$1" '$1 == "variant" && $2 == k { print $3 }' <<<"$list_tsv"; }
 have_temporal=0
 if have heat && variants_of heat | grep -qx temporal; then have_temporal=1; fi
 
@@ -154,8 +150,10 @@ else
     blas_other="as installed (its own core detection)"
     blas_other_env="-u OPENBLAS_CORETYPE"
 fi
-# What this build's matmul micro-kernel is (its variant text).
-mm_kernel=$("$PARITY" list | grep -m1 -oE '[0-9]+x[0-9]+ register tile \([a-z0-9]+' | sed 's/ (/, /' || true)
+# What this build's matmul micro-kernel is: the help text of its blocked
+# variant says (it is chosen at build time).
+mm_kernel=$(awk -F'\t' '$1 == "variant" && $2 == "matmul" && $3 == "blocked" { print $5 }' <<<"$list_tsv" |
+    grep -m1 -oE '[0-9]+x[0-9]+ register tile \([a-z0-9]+' | sed 's/ (/, /' || true)
 
 # OpenBLAS is optional at build time: ask parity whether it has it.
 blas_ok=0 blas_why=""
@@ -425,16 +423,44 @@ at_most_pct() {
 skip_row() { row "$1" "—" "$2" SKIP "$3"; }
 fail_why() { echo "run failed (see bench.log)"; }
 
-# The comment above a kernel's bytes model in its source, as one line.
+# The --NAME VALUE pairs of a kernel's parameters among ARGS (the rest, such
+# as --store, are not the kernel's).
+kernel_param_args() { # KERNEL ARGS...
+    local k=$1 params out=() a
+    shift
+    params=" $(awk -F'\t' -v k="$k" '$1 == "param" && $2 == k { print $3 }' <<<"$list_tsv" | xargs) "
+    while [ $# -gt 0 ]; do
+        a=${1#--}
+        if [[ "$1" == --* && "$params" == *" $a "* && $# -ge 2 ]]; then out+=("$1" "$2"); shift 2
+        else shift; fi
+    done
+    echo "${out[*]}"
+}
+# A kernel's models at SIZE with the parameters of ARGS: the tsv preset
+# record's fields "MEMORY_BYTES BYTES FLOPS PARAMS" (custom when ARGS set any).
+model_of() { # KERNEL SIZE ARGS...
+    local k=$1 s=$2 pargs
+    shift 2
+    pargs=$(kernel_param_args "$k" "$@")
+    if [ -n "$pargs" ]; then
+        # the preset's values, then the hand-set ones
+        # shellcheck disable=SC2046,SC2086
+        "$PARITY" list --format tsv "$k" $(awk -F'\t' -v k="$k" -v s="$s" '$1 == "preset" && $2 == k && $3 == s {
+            n = split($7, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], p, "="); printf "--%s %s ", p[1], p[2] } }' <<<"$list_tsv") $pargs |
+            awk -F'\t' '$1 == "preset" && $3 == "custom" { print $4, $5, $6, $7 }'
+    else
+        awk -F'\t' -v k="$k" -v s="$s" '$1 == "preset" && $2 == k && $3 == s { print $4, $5, $6, $7 }' <<<"$list_tsv"
+    fi
+}
+# A kernel's bytes model at the bench's run, as one line.
 bytes_model() {
-    local src
-    src=$(cd "$here/.." && pwd)/kernels/$1/$1.c
-    [ -r "$src" ] || { echo "see the kernel's source (kernels/$1/$1.c)"; return; }
-    awk -v fn="$1_bytes" '
-        /\/\*/ { c = ""; inc = 1 }
-        inc { line = $0; sub(/^ *\/?\*+ ?/, "", line); sub(/ *\*\/ *$/, "", line); c = c " " line }
-        /\*\// { inc = 0 }
-        $0 ~ "^static double " fn "\\(" { print c; exit }' "$src" | sed 's/^ *//; s/  */ /g'
+    local m
+    # shellcheck disable=SC2086
+    m=$(model_of "$1" "$size" ${KARGS[$1]:-})
+    [ -n "$m" ] || { echo "no model (parity list --format tsv $1)"; return; }
+    echo "$m" | awk '{ p = $4; for (i = 5; i <= NF; i++) p = p " " $i
+        printf "%.4g GB counted and %.4g GFLOP per repetition, %.4g MiB allocated per process (%s)",
+            $2 / 1e9, $3 / 1e9, $1 / 1048576, p }'
 }
 
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -447,12 +473,18 @@ for f in /sys/devices/system/cpu/cpu0/cache/index*/size; do
         print (v > prev ? v : prev) }')
 done
 # "(n=4096: 256 MiB, 8x the 32 MiB L3)" for a run of a memory-bound kernel:
-# the arrays its bytes model streams (triad 3 n, heat 2 (n+2)^2, cg 5 n^2
-# doubles), and whether that is out of cache (>= 4x, STREAM's rule).
+# what one process allocates for the run's parameters (read from its file;
+# the memory model of `parity list --format tsv`), and whether that is out
+# of cache (>= 4x, STREAM's rule).
 working_set() { # KERNEL FILE
-    awk -v k="$1" -v n="$(h5attr "$2" /run/n)" -v c="$l3" 'BEGIN {
-        if (k == "triad") b = 24 * n; else if (k == "heat") b = 16 * (n + 2) * (n + 2)
-        else if (k == "cg") b = 40 * n * n; else { printf "(n=%d)", n; exit }
+    local k=$1 f=$2 p args=() m
+    for p in $(awk -F'\t' -v k="$k" '$1 == "param" && $2 == k { print $3 }' <<<"$list_tsv"); do
+        args+=("--$p" "$(h5attr "$f" "/run/$p")")
+    done
+    m=$("$PARITY" list --format tsv "$k" "${args[@]}" 2>/dev/null |
+        awk -F'\t' '$1 == "preset" && $3 == "custom" { print $4 }')
+    awk -v n="$(h5attr "$f" /run/n)" -v b="${m:-0}" -v c="$l3" 'BEGIN {
+        if (b <= 0) { printf "(n=%d)", n; exit }
         if (c <= 0) { printf "(n=%d: %.3g MiB)", n, b / 1048576; exit }
         r = b / c
         note = r >= 4 ? "" : (r >= 1 ? ": partly served from cache" : ": runs from cache, not a DRAM figure")
@@ -483,7 +515,7 @@ working_set() { # KERNEL FILE
             if ok "$id"; then echo "- triad, $(threads_word "$tc") $(working_set triad "${file[$id]}"): $(g3 "${gbs[$id]}") GB/s, the reference"; fi
         done
     fi
-    echo "- bytes counted, from each kernel's bytes model (effective bytes: compulsory traffic, never the write-allocate read of a written line):"
+    echo "- bytes counted, from each kernel's bytes model as \`parity list --format tsv\` evaluates it for the bench's run (effective bytes: compulsory traffic, never the write-allocate read of a written line):"
     for k in triad $MEM_KERNELS; do
         if have "$k"; then echo "  - $k: $(bytes_model "$k")"; fi
     done

@@ -130,6 +130,9 @@ on_signal() {
 echo "sweep: campaign $camp, $total runs: kernels $plan_kernels; sizes $plan_sizes"
 echo "sweep: $cores cores; threads $plan_threads; ranks $plan_ranks; hybrid ${plan_hybrid:-none}; reduce $plan_reduce; $plan_reps reps"
 [ -n "$plan_args" ] && echo "sweep: every run also gets: $plan_args"
+while IFS= read -r line; do
+    [ -z "$line" ] || echo "sweep: ${line%%:*} does not provide mode${line#*:}: those runs are left out"
+done < <(plan_unprovided)
 if [ ${#mpirun_as_root[@]} -gt 0 ]; then
     echo "sweep: running as root: mpirun gets OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"
 fi
@@ -204,7 +207,7 @@ for run in "${runs[@]}"; do
     t0=$EPOCHREALTIME
     rc=0
     # In the background so that a signal reaches the trap at once.
-    step_tmp="$dir/${f[0]}_${f[2]}_p${f[3]}_t${f[4]}_*.h5.tmp"
+    step_tmp=$(run_tmp_glob "$dir" "${f[0]}" "${f[2]}" "${f[3]}" "${f[4]}")
     "${cmd[@]}" >>"$log" 2>&1 </dev/null &
     child=$!
     wait "$child" || rc=$?

@@ -8,10 +8,13 @@
 #   kernels  sizes  modes  threads  ranks  hybrid  nodes
 #   wide_kernels  wide_threads  reduce  reps  warmup  args
 # A run is one line "KERNEL SIZE MODE RANKS THREADS REDUCE NODES", MODE being
-# parity's seq|omp|mpi (hybrid = mpi with THREADS > 1).
+# a row of parity's mode table (hybrid = the launcher mode with THREADS > 1).
+#
+# What parity is (its modes, sizes, kernels and the modes each provides, the
+# result file names) is never written here: plan_catalog reads it from
+# `parity list --format tsv`, so a new mode or kernel needs no change here.
 
 PLAN_KEYS="kernels sizes modes threads ranks hybrid nodes wide_kernels wide_threads reduce reps warmup args"
-PLAN_SIZES="tiny small medium large"
 for _k in $PLAN_KEYS; do unset "plan_$_k"; done
 unset _k
 PLAN_FILE=""
@@ -29,6 +32,99 @@ plan_find_parity() {
     [ -n "$PARITY" ] && [ -x "$PARITY" ] ||
         plan_die "parity not found: run make, or set PARITY=/path/to/parity"
     export PARITY
+    plan_catalog
+}
+
+# ---- what parity says about itself (`parity list --format tsv`) -----------
+# PLAN_MODES      the mode table's names, in its order
+# PLAN_REF_MODE   the reference mode (seq): every sweep runs it
+# PLAN_HYBRID_MODE the launcher mode that takes threads (mpi): "hybrid" is it
+#                 with THREADS > 1, a sweep notion, not a mode
+# PLAN_SIZES      the presets; PLAN_FILE_SCHEME result file names
+# plan_mode_launcher[M], plan_mode_threads[M]: 0/1 from the table
+# plan_known      built-in kernel names; plan_kmodes[K] " seq omp mpi "
+# plan_kname[ARG] the kernel's name for a --kernels argument, from the tsv
+#                 (the same for a built-in; a path may name another kernel)
+# plan_karg[NAME] the argument `parity run` gets for that kernel
+declare -gA plan_mode_launcher=() plan_mode_threads=() plan_kmodes=() plan_kname=() plan_karg=()
+PLAN_MODES="" PLAN_REF_MODE="" PLAN_HYBRID_MODE="" PLAN_SIZES="" PLAN_FILE_SCHEME="" plan_known="" plan_read_names=""
+
+# Read tsv records from stdin into the variables above; the names of the
+# kernels it saw go to plan_read_names.  With "kernels", only kernel records.
+plan_catalog_read() { # [kernels]
+    local only=${1:-} type a b c d rest
+    plan_read_names=""
+    while IFS=$'\t' read -r type a b c d rest; do
+        case $only/$type in
+            /mode)
+                PLAN_MODES+="${PLAN_MODES:+ }$a"
+                plan_mode_launcher[$a]=$c plan_mode_threads[$a]=$d
+                [ "$b" = 1 ] && [ -z "$PLAN_REF_MODE" ] && PLAN_REF_MODE=$a
+                [ "$c" = 1 ] && [ "$d" = 1 ] && [ -z "$PLAN_HYBRID_MODE" ] && PLAN_HYBRID_MODE=$a ;;
+            /size) PLAN_SIZES+="${PLAN_SIZES:+ }$a" ;;
+            /file) PLAN_FILE_SCHEME=$a ;;
+            */kernel) plan_kmodes[$a]=" " plan_read_names+="${plan_read_names:+ }$a" ;;
+            */kmode) plan_kmodes[$a]+="$b " ;;
+        esac
+    done
+    return 0
+}
+
+# The mode table, the sizes and the built-in kernels, once per script.
+plan_catalog() {
+    [ -z "$PLAN_MODES" ] || return 0
+    local tsv k
+    tsv=$("$PARITY" list --format tsv) && [[ "$tsv" == "format"$'\t'"parity-list"$'\t'1* ]] ||
+        plan_die "$PARITY list --format tsv failed: is $PARITY a parity of this version?"
+    plan_catalog_read <<<"$tsv"
+    plan_known=$plan_read_names
+    [ -n "$PLAN_REF_MODE" ] && [ -n "$PLAN_FILE_SCHEME" ] ||
+        plan_die "$PARITY list --format tsv has no reference mode or file scheme"
+    for k in $plan_known; do plan_kname[$k]=$k plan_karg[$k]=$k; done
+}
+
+# The kernel a --kernels argument means: its name, from `parity list --format
+# tsv ARG` when it is not a built-in name (parity's own line when it does not
+# know it).
+plan_kernel() { # ARG
+    local arg=$1 tsv err
+    [ -n "${plan_kname[$arg]:-}" ] && return 0
+    err=$("$PARITY" list --format tsv "$arg" 2>&1 >/dev/null) ||
+        plan_die "${err#parity: }; known kernels: $plan_known"
+    tsv=$("$PARITY" list --format tsv "$arg")
+    plan_catalog_read kernels <<<"$tsv"
+    [[ -n "$plan_read_names" && "$plan_read_names" != *" "* ]] ||
+        plan_die "$PARITY list --format tsv $arg: not one kernel"
+    plan_kname[$arg]=$plan_read_names plan_karg[$plan_read_names]=$arg
+}
+
+# Does kernel NAME provide mode M?  ("hybrid": the hybrid mode.)
+plan_provides() { # NAME MODE
+    local m=$2
+    [ "$m" = hybrid ] && m=$PLAN_HYBRID_MODE
+    [[ "${plan_kmodes[$1]:-}" == *" $m "* ]]
+}
+
+# The modes a sweep takes: the table's (the reference always runs) and
+# hybrid where there is a launcher mode with threads.
+plan_mode_choices() {
+    local m out=""
+    for m in $PLAN_MODES; do [ "$m" = "$PLAN_REF_MODE" ] || out+="$m "; done
+    [ -n "$PLAN_HYBRID_MODE" ] && out+=hybrid
+    echo "${out% }"
+}
+
+# The glob of a run's result files in DIR, from parity's file scheme: {id}
+# (and nothing else) is the wildcard.
+plan_file_glob() { # DIR KERNEL MODE RANKS THREADS SIZE
+    local g=$PLAN_FILE_SCHEME
+    g=${g//\{kernel\}/$2}
+    g=${g//\{mode\}/$3}
+    g=${g//\{ranks\}/$4}
+    g=${g//\{threads\}/$5}
+    g=${g//\{size\}/$6}
+    g=${g//\{id\}/*}
+    echo "$1/$g"
 }
 
 # 1 2 4 ... up to $1, then $1 itself and one step past it, so that the sweep
@@ -94,8 +190,10 @@ plan_options_help() {
 plan (lists take spaces or commas; unset keys get the defaults shown):
   --kernels LIST      kernels to run (default: all of `parity list --names`)
   --sizes LIST        tiny|small|medium|large (default small)
-  --modes LIST        omp mpi hybrid (default all three); the seq baseline
-                      of every kernel and size always runs
+  --modes LIST        modes of `parity list --modes` and hybrid (mpi with
+                      threads; default: all of them); the seq baseline of
+                      every kernel and size always runs, and a kernel runs
+                      only the modes it provides
   --threads LIST      OpenMP thread counts (default 1 2 4 ... up to the
                       cores and one step past them, so oversubscription shows)
   --ranks LIST        MPI rank counts (default like --threads)
@@ -173,9 +271,9 @@ plan_defaults() {
     plan_positive nodes $plan_nodes
     max_nodes=$(echo "$plan_nodes" | tr ' ' '\n' | sort -n | tail -1)
     counts=$(plan_counts "$cores")
-    : "${plan_kernels:=$("$PARITY" list --names | xargs)}"
+    : "${plan_kernels:=$plan_known}"
     : "${plan_sizes:=small}"
-    : "${plan_modes:=omp mpi hybrid}"
+    : "${plan_modes:=$(plan_mode_choices)}"
     : "${plan_threads:=$counts}"
     : "${plan_ranks:=$(plan_counts $((cores * max_nodes)))}"
     : "${plan_hybrid=$(plan_hybrid_default "$cores" "$counts")}"
@@ -186,7 +284,7 @@ plan_defaults() {
     : "${plan_warmup:=1}"
     : "${plan_args=}"
     # the seq baseline is part of every sweep
-    plan_modes=$(echo "seq $plan_modes" | tr ' ' '\n' | awk 'NF && !seen[$0]++' | xargs)
+    plan_modes=$(echo "$PLAN_REF_MODE $plan_modes" | tr ' ' '\n' | awk 'NF && !seen[$0]++' | xargs)
     plan_check
 }
 
@@ -199,17 +297,15 @@ plan_positive() {
 }
 
 plan_check() {
-    local known k v
-    known=" $("$PARITY" list --names | xargs) "
+    local k v
     [ -n "$plan_kernels" ] || plan_die "no kernels to run"
-    for k in $plan_kernels; do
-        [[ "$known" == *" $k "* ]] || plan_die "unknown kernel '$k' (known:$known)"
-    done
+    for k in $plan_kernels; do plan_kernel "$k"; done
     for v in $plan_sizes; do
         [[ " $PLAN_SIZES " == *" $v "* ]] || plan_die "unknown size '$v' (sizes: $PLAN_SIZES)"
     done
     for v in $plan_modes; do
-        [[ " seq omp mpi hybrid " == *" $v "* ]] || plan_die "unknown mode '$v' (modes: omp mpi hybrid)"
+        [[ " $PLAN_REF_MODE $(plan_mode_choices) " == *" $v "* ]] ||
+            plan_die "unknown mode '$v' (modes: $(plan_mode_choices); $PLAN_REF_MODE always runs)"
     done
     for v in $plan_reduce; do
         [[ " repro fast " == *" $v "* ]] || plan_die "unknown reduce '$v' (repro or fast)"
@@ -251,33 +347,58 @@ plan_write() {
 }
 
 # Every run the plan means, one a line: KERNEL SIZE MODE RANKS THREADS REDUCE NODES.
-# Per kernel and size: the seq baseline, then per reduce: omp thread counts,
-# mpi rank counts, hybrid shapes, for each node count (mpi only).
+# Per kernel and size: the reference (seq) run, then per reduce, in the mode
+# table's order: the modes without a launcher (at each thread count if the
+# mode uses threads), then per node count the launcher modes at each rank
+# count and the hybrid shapes.  A mode the kernel does not provide has no
+# runs (plan_unprovided says which).  KERNEL is the kernel's name.
 plan_runs() {
-    local k s r t p n shape threads
-    for k in $plan_kernels; do
+    local arg k s r t p n m shape threads
+    for arg in $plan_kernels; do
+        k=${plan_kname[$arg]:-$arg}
         threads=$plan_threads
-        [[ " $plan_wide_kernels " == *" $k "* ]] && threads=$plan_wide_threads
+        [[ " $plan_wide_kernels " == *" $arg "* || " $plan_wide_kernels " == *" $k "* ]] && threads=$plan_wide_threads
         for s in $plan_sizes; do
-            echo "$k $s seq 1 1 repro 1"
+            echo "$k $s $PLAN_REF_MODE 1 1 repro 1"
             for r in $plan_reduce; do
-                if [[ " $plan_modes " == *" omp "* ]]; then
-                    for t in $threads; do echo "$k $s omp 1 $t $r 1"; done
-                fi
-                for n in $plan_nodes; do
-                    if [[ " $plan_modes " == *" mpi "* ]]; then
-                        for p in $plan_ranks; do
-                            [ "$p" -ge "$n" ] && echo "$k $s mpi $p 1 $r $n"
-                        done
+                for m in $PLAN_MODES; do
+                    [ "$m" != "$PLAN_REF_MODE" ] && [ "${plan_mode_launcher[$m]}" = 0 ] || continue
+                    [[ " $plan_modes " == *" $m "* ]] && plan_provides "$k" "$m" || continue
+                    if [ "${plan_mode_threads[$m]}" = 1 ]; then
+                        for t in $threads; do echo "$k $s $m 1 $t $r 1"; done
+                    else
+                        echo "$k $s $m 1 1 $r 1"
                     fi
-                    if [[ " $plan_modes " == *" hybrid "* ]]; then
+                done
+                for n in $plan_nodes; do
+                    for m in $PLAN_MODES; do
+                        [ "${plan_mode_launcher[$m]}" = 1 ] || continue
+                        [[ " $plan_modes " == *" $m "* ]] && plan_provides "$k" "$m" || continue
+                        for p in $plan_ranks; do
+                            [ "$p" -ge "$n" ] && echo "$k $s $m $p 1 $r $n"
+                        done
+                    done
+                    if [[ " $plan_modes " == *" hybrid "* ]] && plan_provides "$k" hybrid; then
                         for shape in $plan_hybrid; do
                             p=${shape%x*} t=${shape#*x}
-                            [ "$p" -ge "$n" ] && echo "$k $s mpi $p $t $r $n"
+                            [ "$p" -ge "$n" ] && echo "$k $s $PLAN_HYBRID_MODE $p $t $r $n"
                         done
                     fi
                 done
             done
+        done
+    done
+    return 0
+}
+
+# "KERNEL: MODE" for each mode of the plan a kernel does not provide (its
+# runs are left out), one a line.
+plan_unprovided() {
+    local arg k m
+    for arg in $plan_kernels; do
+        k=${plan_kname[$arg]:-$arg}
+        for m in $plan_modes; do
+            plan_provides "$k" "$m" || echo "$k: $m"
         done
     done
     return 0
@@ -306,13 +427,18 @@ run_label() { # KERNEL SIZE MODE RANKS THREADS REDUCE NODES
     echo "$l"
 }
 
-# The result files that would be this run's: KERNEL_MODE_pP_tT_SIZE_*.h5
-# (or ..._custom_ when --args sets kernel parameters).
+# The result files that would be this run's (parity's file scheme, e.g.
+# KERNEL_MODE_pP_tT_SIZE_*.h5; SIZE "custom" too when --args sets kernel
+# parameters).
 run_files() { # DIR KERNEL SIZE MODE RANKS THREADS
-    local dir=$1 base="$2_$4_p$5_t$6_"
-    compgen -G "$dir/$base$3_*.h5" || true
-    [ -n "${plan_args:-}" ] && { compgen -G "$dir/${base}custom_*.h5" || true; }
+    compgen -G "$(plan_file_glob "$1" "$2" "$4" "$5" "$6" "$3")" || true
+    [ -n "${plan_args:-}" ] && { compgen -G "$(plan_file_glob "$1" "$2" "$4" "$5" "$6" custom)" || true; }
     return 0
+}
+
+# The unfinished (.tmp) files a run may leave, whatever its size: a glob.
+run_tmp_glob() { # DIR KERNEL MODE RANKS THREADS
+    echo "$(plan_file_glob "$1" "$2" "$3" "$4" "$5" "*").tmp"
 }
 
 # The campaign folder that holds run folder $1 (run_dir adds nodes-N/ and
@@ -350,7 +476,7 @@ run_quarantine() { # FILE REASON
 run_done() { # DIR KERNEL SIZE MODE RANKS THREADS [clean]
     local f out rc done=1 here=0
     if [ "${7:-}" = clean ]; then
-        for f in "$1/$2_$4_p$5_t$6_"*.h5.tmp; do
+        for f in $(run_tmp_glob "$1" "$2" "$4" "$5" "$6"); do
             [ -e "$f" ] || continue
             run_quarantine "$f" "unfinished: a .tmp file left by an interrupted run" || here=1
         done
@@ -446,30 +572,32 @@ plan_mpirun_as_root() {
 # same cores, so oversubscribed MPI runs are left unbound.
 plan_launch() { # KERNEL SIZE MODE RANKS THREADS REDUCE DIR
     local k=$1 s=$2 mode=$3 p=$4 t=$5 r=$6 dir=$7
-    local -a prun=("$PARITY" run "$k" --mode "$mode" --threads "$t" --size "$s" --reduce "$r"
+    local -a prun=("$PARITY" run "${plan_karg[$k]:-$k}" --mode "$mode" --threads "$t" --size "$s" --reduce "$r"
                    --reps "$plan_reps" --warmup "$plan_warmup" --outdir "$dir" --quiet)
     # shellcheck disable=SC2206
     [ -n "$plan_args" ] && prun+=($plan_args)
     note=""
-    case $mode in
-        seq) cmd=("${prun[@]}") ;;
-        omp)
-            cmd=(env OMP_NUM_THREADS="$t" OMP_PLACES=cores OMP_PROC_BIND=close "${prun[@]}")
-            [ "$t" -gt "$cores" ] && note="oversubscribed: $t threads on $cores cores" ;;
-        mpi)
-            cmd=(env "${mpirun_as_root[@]}" OMP_NUM_THREADS="$t")
-            if [ $((p * t)) -le "$cores" ]; then
-                if [ "$t" -gt 1 ]; then
-                    cmd+=(OMP_PLACES=cores OMP_PROC_BIND=close mpirun -np "$p" --map-by "slot:PE=$t" --bind-to core)
-                else
-                    cmd+=(mpirun -np "$p" --bind-to core)
-                fi
+    # how the mode runs, from the mode table: under a launcher (mpirun), as
+    # a thread team, or plain (the reference)
+    if [ "${plan_mode_launcher[$mode]:-0}" = 1 ]; then
+        cmd=(env "${mpirun_as_root[@]}" OMP_NUM_THREADS="$t")
+        if [ $((p * t)) -le "$cores" ]; then
+            if [ "$t" -gt 1 ]; then
+                cmd+=(OMP_PLACES=cores OMP_PROC_BIND=close mpirun -np "$p" --map-by "slot:PE=$t" --bind-to core)
             else
-                cmd+=(OMP_PROC_BIND=false mpirun -np "$p" --oversubscribe --bind-to none)
-                note="oversubscribed: $p rank(s) x $t thread(s) on $cores cores: mpirun --oversubscribe --bind-to none"
+                cmd+=(mpirun -np "$p" --bind-to core)
             fi
-            cmd+=("${prun[@]}") ;;
-    esac
+        else
+            cmd+=(OMP_PROC_BIND=false mpirun -np "$p" --oversubscribe --bind-to none)
+            note="oversubscribed: $p rank(s) x $t thread(s) on $cores cores: mpirun --oversubscribe --bind-to none"
+        fi
+        cmd+=("${prun[@]}")
+    elif [ "${plan_mode_threads[$mode]:-0}" = 1 ]; then
+        cmd=(env OMP_NUM_THREADS="$t" OMP_PLACES=cores OMP_PROC_BIND=close "${prun[@]}")
+        [ "$t" -gt "$cores" ] && note="oversubscribed: $t threads on $cores cores"
+    else
+        cmd=("${prun[@]}")
+    fi
     return 0
 }
 

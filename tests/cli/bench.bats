@@ -98,6 +98,30 @@ table_rows() { grep '^| ' "$1" | grep -v '^| what |'; }
     fi
 }
 
+@test "kernel facts come from parity list --format tsv: models, micro-kernel; no source or prose read" {
+    md="$OUT/bench.md"
+    tsv=$(parity list --format tsv)
+    # each memory-bound kernel's bytes line is its tsv model at the bench's size
+    for k in triad heat cg; do
+        want=$(awk -F'\t' -v k="$k" '$1 == "preset" && $2 == k && $3 == "tiny" {
+            printf "%.4g GB counted and %.4g GFLOP per repetition, %.4g MiB allocated per process (%s)",
+                $5 / 1e9, $6 / 1e9, $4 / 1048576, $7 }' <<<"$tsv")
+        echo "$k: $want"
+        grep -qxF "  - $k: $want" "$md"
+    done
+    # the working set shown is the tsv memory model at the run's parameters
+    mib=$(awk -F'\t' '$1 == "preset" && $2 == "heat" && $3 == "tiny" { printf "%.3g", $4 / 1048576 }' <<<"$tsv")
+    grep -qF "| heat / triad GB/s, 1 thread (n=64: $mib MiB" "$md"
+    # the micro-kernel named is the one matmul's blocked variant says
+    tile=$(awk -F'\t' '$1 == "variant" && $2 == "matmul" && $3 == "blocked" { print $5 }' <<<"$tsv" |
+        grep -oE '[0-9]+x[0-9]+ register tile')
+    grep -qF "this build's matmul micro-kernel: $tile" "$md"
+    # and the script reads neither kernel sources nor the human listing
+    run grep -nE 'kernels/|"\$PARITY" list *($|\||\))' "$BENCH"
+    echo "$output"
+    [ "$status" -eq 1 ]
+}
+
 @test "--skip leaves kernels out and says so on their lines" {
     run "$BENCH" --quick --reps 1 --skip heat,pi,ep,matmul,iowait,cg,nbody,mandelbrot --outdir "$BATS_TEST_TMPDIR/s"
     echo "$output"

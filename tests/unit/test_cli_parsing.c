@@ -157,6 +157,86 @@ static void test_run_parse_overwrite_flag(void **state)
     assert_int_equal(cfg.overwrite, 1);
 }
 
+/* Kernels with fewer modes than the table, seen only by this test: the
+ * Makefile links it with -Wl,--wrap=kernel_find, so options.c's lookup of
+ * "seqonly" and "nomodes" lands here and every other name in the registry. */
+static const struct parity_param fake_params[] = {
+    {"n", "size", {1, 2, 3, 4}, 1, 100},
+};
+static const char *const fake_variants[] = {"plain", NULL};
+static const char *const fake_variant_help[] = {"the only one", NULL};
+static int fake_setup(const struct parity_ctx *ctx, void **state)
+{
+    (void)ctx;
+    *state = NULL;
+    return 0;
+}
+static void fake_run(const struct parity_ctx *ctx, void *state)
+{
+    (void)ctx;
+    (void)state;
+}
+static const struct parity_kernel fake_seq_only = {
+    .api_version = PARITY_KERNEL_API_VERSION, .name = "seqonly", .summary = "test",
+    .params = fake_params, .nparams = 1, .variants = fake_variants,
+    .variant_help = fake_variant_help, .outputs = "value[1]",
+    .modes = (const struct parity_mode_impl[]){{.mode = "seq", .setup = fake_setup,
+                                                .run = fake_run},
+                                               {.mode = NULL}},
+};
+static const struct parity_kernel fake_no_modes = {
+    .api_version = PARITY_KERNEL_API_VERSION, .name = "nomodes", .summary = "test",
+    .params = fake_params, .nparams = 1, .variants = fake_variants,
+    .variant_help = fake_variant_help, .outputs = "value[1]",
+    .modes = (const struct parity_mode_impl[]){{.mode = NULL}},
+};
+const struct parity_kernel *__real_kernel_find(const char *name);
+const struct parity_kernel *__wrap_kernel_find(const char *name);
+const struct parity_kernel *__wrap_kernel_find(const char *name)
+{
+    if (strcmp(name, "seqonly") == 0)
+        return &fake_seq_only;
+    if (strcmp(name, "nomodes") == 0)
+        return &fake_no_modes;
+    return __real_kernel_find(name);
+}
+
+/* A mode of the table that the kernel does not provide is refused with one
+ * line naming what it provides (before: run.c called a NULL setup). */
+static void test_run_parse_refuses_a_mode_the_kernel_lacks(void **state)
+{
+    (void)state;
+    static struct run_config cfg;
+    char *seq[] = {"run", "seqonly", "--mode", "seq", NULL};
+    assert_int_equal(parse(&cfg, 4, seq), 0);
+    assert_non_null(cfg.impl);
+    assert_ptr_equal(cfg.impl->setup, fake_setup);
+    const char *lacking[] = {"omp", "mpi"};
+    for (size_t i = 0; i < sizeof lacking / sizeof lacking[0]; i++) {
+        char *argv[] = {"run", "seqonly", "--mode", (char *)lacking[i], NULL};
+        assert_int_equal(parse(&cfg, 4, argv), PARITY_EUSAGE);
+        const char *msg = parity_last_error();
+        assert_non_null(strstr(msg, "does not provide"));
+        assert_non_null(strstr(msg, "it provides: seq)"));
+        assert_non_null(strstr(msg, lacking[i]));
+        assert_null(strchr(msg, '\n'));
+    }
+    /* a real kernel still gets every mode of the table */
+    for (const struct mode_desc *m = mode_table; m->name; m++) {
+        char *argv[] = {"run", "pi", "--mode", (char *)m->name, NULL};
+        assert_int_equal(parse(&cfg, 4, argv), 0);
+        assert_string_equal(cfg.impl->mode, m->name);
+    }
+    /* a name outside the table: the table's names are listed */
+    char *unknown[] = {"run", "seqonly", "--mode", "rma", NULL};
+    assert_int_equal(parse(&cfg, 4, unknown), PARITY_EUSAGE);
+    assert_non_null(strstr(parity_last_error(), "modes: seq, omp, mpi"));
+    /* a descriptor without even seq is refused, not run */
+    char *none[] = {"run", "nomodes", NULL};
+    assert_int_equal(parse(&cfg, 2, none), PARITY_EUSAGE);
+    assert_non_null(strstr(parity_last_error(), "does not provide --mode seq"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_run_parse_limits_omp_num_threads),
         cmocka_unit_test(test_unknown_names_are_printed_escaped),
         cmocka_unit_test(test_run_parse_overwrite_flag),
+        cmocka_unit_test(test_run_parse_refuses_a_mode_the_kernel_lacks),
     };
     return cmocka_run_group_tests_name("cli_parsing", tests, NULL, NULL);
 }
