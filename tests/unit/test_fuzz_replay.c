@@ -82,6 +82,7 @@ static void test_fuzz_seeds_are_judged_as_named(void **state)
         {"pi_omp_digest.h5", 1}, {"pi_omp-vlen-strings.h5", 1},
         {"pi_omp-control-char-kernel.h5", 0}, {"pi_omp-impossible-ranks-negative.h5", 0},
         {"pi_omp-del-result-array-digest.h5", 0},
+        {"pi_omp_v2.h5", 1}, {"pi_omp_v2-kernel-rtol-nan.h5", 0}, /* schema 2, /kernel */
     };
     h5_quiet();
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
