@@ -1,4 +1,6 @@
-/* mandelbrot: descriptor, presets, work model and self-check.
+/* mandelbrot: descriptor, presets, work model, self-check, and the seq and
+ * omp modes (thin wrappers around mandel_render, the loop outline in
+ * mandelbrot.h).
  * Check (bound 0, exact integers): every pixel equals its mirror about the
  * real axis, and every pixel whose count is known in closed form has it. */
 #include "mandelbrot.h"
@@ -179,6 +181,26 @@ static double mandel_memory(const struct parity_ctx *ctx)
     double rows = (double)mandel_cyclic_rows(height, ctx->ranks, ctx->rank);
     double buffer = ctx->ranks > 1 ? 8.0 * (double)width + 1048576.0 : 0.0;
     return 8.0 * rows * (double)width + buffer;
+}
+
+/* seq, the reference: the outline outside any parallel region, rows in
+ * order.  One process holds the whole image, so its total is the total. */
+void mandel_run_seq(const struct parity_ctx *ctx, void *state)
+{
+    (void)ctx;
+    struct mandel_state *s = state;
+    s->iterations_mine = s->total_iterations = mandel_render(s);
+}
+
+/* omp: the outline in a parallel region; the threads' totals added exactly. */
+void mandel_run_omp(const struct parity_ctx *ctx, void *state)
+{
+    (void)ctx;
+    struct mandel_state *s = state;
+    int64_t total = 0;
+#pragma omp parallel reduction(+ : total)
+    total += mandel_render(s);
+    s->iterations_mine = s->total_iterations = total;
 }
 
 static const struct parity_mode_impl kernel_mandelbrot_modes[] = {
