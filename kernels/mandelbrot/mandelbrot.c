@@ -173,14 +173,12 @@ static double mandel_bytes(const struct parity_ctx *ctx, const void *state)
            (double)parity_param(ctx, "height");
 }
 
-/* This process's rows, plus (mpi) the check's receive buffer of at most
- * max(1 MiB, one row). */
-static double mandel_memory(const struct parity_ctx *ctx)
+/* This process's rows (the mpi row adds its check's buffer). */
+double mandel_memory(const struct parity_ctx *ctx)
 {
     int64_t width = parity_param(ctx, "width"), height = parity_param(ctx, "height");
     double rows = (double)mandel_cyclic_rows(height, ctx->ranks, ctx->rank);
-    double buffer = ctx->ranks > 1 ? 8.0 * (double)width + 1048576.0 : 0.0;
-    return 8.0 * rows * (double)width + buffer;
+    return 8.0 * rows * (double)width;
 }
 
 /* seq, the reference: the outline outside any parallel region, rows in
@@ -206,7 +204,8 @@ void mandel_run_omp(const struct parity_ctx *ctx, void *state)
 static const struct parity_mode_impl kernel_mandelbrot_modes[] = {
     {.mode = "seq", .setup = mandel_setup, .run = mandel_run_seq},
     {.mode = "omp", .setup = mandel_setup, .run = mandel_run_omp},
-    {.mode = "mpi", .setup = mandel_setup, .run = mandel_run_mpi, .check = mandel_check_mpi},
+    {.mode = "mpi", .setup = mandel_setup, .run = mandel_run_mpi, .check = mandel_check_mpi,
+     .memory = mandel_memory_mpi},
     {.mode = NULL},
 };
 

@@ -142,6 +142,8 @@ static inline int mandel_mirror_part(int64_t height, int parts, int part)
 
 /* Shared by the modes (mandelbrot.c). */
 int mandel_setup(const struct parity_ctx *ctx, void **state);
+/* Bytes of this process's rows; mpi's memory hook adds its check's buffer. */
+double mandel_memory(const struct parity_ctx *ctx);
 /* Self-check pieces: the number of pixels of rows mine[0..rows) that differ
  * from their mirror pixel, where mirror[rows-1-u] holds the mirror of row
  * mine[u] (mirrors come in reverse order: for a whole image, mine = mirror);
@@ -196,6 +198,7 @@ static inline int64_t mandel_render(struct mandel_state *s)
 void mandel_run_seq(const struct parity_ctx *ctx, void *state);
 void mandel_run_omp(const struct parity_ctx *ctx, void *state);
 void mandel_run_mpi(const struct parity_ctx *ctx, void *state);
+double mandel_memory_mpi(const struct parity_ctx *ctx);
 void mandel_check_mpi(const struct parity_ctx *ctx, void *state,
                       struct parity_check *result);
 

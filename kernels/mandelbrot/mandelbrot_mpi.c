@@ -21,6 +21,13 @@ void mandel_run_mpi(const struct parity_ctx *ctx, void *state)
     s->iterations_mine = total; /* the image's total: in mandel_check_mpi */
 }
 
+/* This rank's rows plus the check's receive buffer of at most max(1 MiB,
+ * one row), allocated at any rank count (the partner may be this rank). */
+double mandel_memory_mpi(const struct parity_ctx *ctx)
+{
+    return mandel_memory(ctx) + 8.0 * (double)parity_param(ctx, "width") + 1048576.0;
+}
+
 /* Rows per message: about 1 MiB, at least one row. */
 static int64_t chunk_rows(int64_t width)
 {
