@@ -1,4 +1,5 @@
-/* cg: descriptor, setup, presets, work model and self-check.
+/* cg: descriptor, setup, presets, work model, self-check, and the seq and
+ * omp modes (thin wrappers around cg_solve, the loop outline in cg.h).
  * Check: the final relative residual is <= tol, and max |u_h - u| <= h^2/8
  * plus the solver's share (twice the exact discretisation error, derived
  * below); the worse of the two ratios is reported against 1. */
@@ -92,17 +93,12 @@ void cg_begin(struct cg_state *s, double rr0)
 }
 
 /* The per-iteration row loops, out of line (cg.h says why).  Each fills
- * part[lo..hi) with its rows' partials and returns their sum left to right
- * from 0.0: seq's fast sum over all rows, or one thread's share. */
-__attribute__((noinline)) double cg_rows_start(struct cg_state *s, int64_t lo,
-                                               int64_t hi, double *part)
+ * part[lo..hi) with its rows' partials. */
+__attribute__((noinline)) void cg_rows_start(struct cg_state *s, int64_t lo,
+                                             int64_t hi, double *part)
 {
-    double sum = 0.0;
-    for (int64_t i = lo; i < hi; i++) {
+    for (int64_t i = lo; i < hi; i++)
         part[i] = cg_row_start(s, i);
-        sum += part[i];
-    }
-    return sum;
 }
 
 __attribute__((noinline)) void cg_rows_direction(struct cg_state *s, int64_t lo,
@@ -113,30 +109,22 @@ __attribute__((noinline)) void cg_rows_direction(struct cg_state *s, int64_t lo,
         cg_row_direction(s->p + i * n, s->r + i * n, s->sc.beta, n);
 }
 
-__attribute__((noinline)) double cg_rows_spmv(struct cg_state *s, int64_t lo,
+__attribute__((noinline)) void cg_rows_spmv(struct cg_state *s, int64_t lo,
+                                            int64_t hi, double *part)
+{
+    int64_t n = s->n;
+    for (int64_t i = lo; i < hi; i++)
+        part[i] = cg_row_spmv_dot(s->p + (i - 1) * n, s->p + i * n,
+                                  s->p + (i + 1) * n, s->ap + i * n, n);
+}
+
+__attribute__((noinline)) void cg_rows_update(struct cg_state *s, int64_t lo,
                                               int64_t hi, double *part)
 {
     int64_t n = s->n;
-    double sum = 0.0;
-    for (int64_t i = lo; i < hi; i++) {
-        part[i] = cg_row_spmv_dot(s->p + (i - 1) * n, s->p + i * n,
-                                  s->p + (i + 1) * n, s->ap + i * n, n);
-        sum += part[i];
-    }
-    return sum;
-}
-
-__attribute__((noinline)) double cg_rows_update(struct cg_state *s, int64_t lo,
-                                                int64_t hi, double *part)
-{
-    int64_t n = s->n;
-    double sum = 0.0;
-    for (int64_t i = lo; i < hi; i++) {
+    for (int64_t i = lo; i < hi; i++)
         part[i] = cg_row_update(s->x + i * n, s->r + i * n, s->p + i * n,
                                 s->ap + i * n, s->sc.alpha, n);
-        sum += part[i];
-    }
-    return sum;
 }
 
 double cg_sum_rows(const struct cg_state *s)
@@ -144,6 +132,30 @@ double cg_sum_rows(const struct cg_state *s)
     double sum;
     parity_repro_tree_sum(s->partials, s->n, 1, &sum);
     return sum;
+}
+
+/* seq and omp: one process holds every row, so a dot product is this
+ * process's row partials through the fixed tree (repro) or the sum of its
+ * threads' shares (fast), and there is no halo to exchange. */
+static double cg_sum_local(const struct parity_ctx *ctx, struct cg_state *s, double local)
+{
+    return ctx->reduce == PARITY_REPRO ? cg_sum_rows(s) : local;
+}
+
+static const struct cg_comm cg_comm_local = {.sum = cg_sum_local};
+
+/* seq, the reference: the outline outside any parallel region, one thread. */
+void cg_run_seq(const struct parity_ctx *ctx, void *state)
+{
+    cg_solve(ctx, state, &cg_comm_local);
+}
+
+/* omp: one parallel region around the whole solve (a region per iteration
+ * would cost microseconds each); the outline shares the rows. */
+void cg_run_omp(const struct parity_ctx *ctx, void *state)
+{
+#pragma omp parallel
+    cg_solve(ctx, state, &cg_comm_local);
 }
 
 static int cg_validate(const struct parity_ctx *ctx, char *msg, size_t size)

@@ -3,17 +3,24 @@
  * boundary), with the manufactured solution u = x(1-x) y(1-y) (x^2+y^2).
  * Checked by the final residual and by the discretisation error, which for
  * this u is known exactly: u_h - u = -h^2 x(1-x) y(1-y) (see cg.c).
- * The math lives here once, per grid row; cg_seq.c, cg_omp.c and cg_mpi.c
- * call it on their own rows.  Every dot product is a partial per grid row
- * (the same function of the row in every mode) combined over the n rows by
- * the fixed tree of common/repro, so iterations and bits match in every mode. */
+ * The math lives here once, per grid row, and so does the loop outline: the
+ * order of a solve's steps is written once, in cg_solve() at the end of this
+ * header.  seq and omp (cg.c) and mpi (cg_mpi.c) are thin wrappers that only
+ * say whether threads share the rows (a parallel region around cg_solve, or
+ * none) and how partial sums and halos cross ranks (struct cg_comm).  Every
+ * dot product is a partial per grid row (the same function of the row in
+ * every mode) combined over the n rows by the fixed tree of common/repro, so
+ * iterations and bits match in every mode. */
 #ifndef PARITY_CG_H
 #define PARITY_CG_H
 
 #include <parity/repro.h>
 #include <parity/kernel.h>
 
+#include <parity/partition.h>
+
 #include <math.h>
+#include <omp.h>
 #include <stdint.h>
 
 /* Lanes of a row's dot product: element j goes to lane j % PARITY_REPRO_LANES (32),
@@ -46,7 +53,7 @@ struct cg_state {
     struct cg_scalars {      /* state shared by the threads of one iteration */
         double rr;           /* r.r of the current residual */
         double alpha, beta;  /* step length and direction update */
-        double acc_pap, acc_rr; /* reduction(+:) targets (fast) */
+        double worst_err, worst_res; /* the threads' maxima after the solve */
     } sc;
 };
 
@@ -217,16 +224,15 @@ static inline int cg_continue(const struct cg_state *s)
 }
 
 /* The row loops of one CG iteration over local rows [lo, hi), out of line in
- * cg.c so that seq (all rows) and each omp thread (its parity_partition_range share)
- * run the same machine code, not copies inlined separately into seq's
- * function and omp's outlined region, which the compiler may optimise
- * differently (cg_mpi.c still inlines the row functions).  Each fills
- * part[lo..hi) with the row partials (repro) and returns their left-to-right
- * sum (fast). */
-double cg_rows_start(struct cg_state *s, int64_t lo, int64_t hi, double *part);
+ * cg.c so that every mode's threads (each on its parity_partition_range
+ * share) run the same machine code, not copies inlined separately into seq's
+ * function and the modes' outlined regions, which the compiler may optimise
+ * differently.  Each fills
+ * part[lo..hi) with the row partials. */
+void cg_rows_start(struct cg_state *s, int64_t lo, int64_t hi, double *part);
 void cg_rows_direction(struct cg_state *s, int64_t lo, int64_t hi);
-double cg_rows_spmv(struct cg_state *s, int64_t lo, int64_t hi, double *part);
-double cg_rows_update(struct cg_state *s, int64_t lo, int64_t hi, double *part);
+void cg_rows_spmv(struct cg_state *s, int64_t lo, int64_t hi, double *part);
+void cg_rows_update(struct cg_state *s, int64_t lo, int64_t hi, double *part);
 
 /* Shared by the three modes (cg.c). */
 int cg_setup(const struct parity_ctx *ctx, void **state);
@@ -234,9 +240,150 @@ int cg_setup(const struct parity_ctx *ctx, void **state);
 void cg_begin(struct cg_state *s, double rr0);
 /* Sum of the row partials [0, n) in this process: repro = fixed tree. */
 double cg_sum_rows(const struct cg_state *s);
-/* Every mode reports its iteration count for the flop and byte model. */
 
-/* The modes' run functions (cg_seq.c, cg_omp.c, cg_mpi.c). */
+/* What differs between modes once the rows are shared out: how a dot
+ * product's partials are combined over processes, and the halo.  Hooks are
+ * called by the master thread only (MPI_THREAD_FUNNELED), and the outline
+ * puts a barrier after each. */
+struct cg_comm {
+    /* A dot product over the whole grid from this process's row partials in
+     * s->partials (repro) or their sum by cg_sum_shares (fast). */
+    double (*sum)(const struct parity_ctx *ctx, struct cg_state *s, double local);
+    /* NULL outside MPI: the neighbours' edge rows of p into its halo rows. */
+    void (*halo)(const struct parity_ctx *ctx, struct cg_state *s);
+    /* NULL outside MPI: v[0], v[1] = their maxima over processes. */
+    void (*max2)(const struct parity_ctx *ctx, struct cg_state *s, double v[2]);
+};
+
+/* This process's fast sum of its row partials: each of the nt thread shares
+ * left to right from 0.0, then the shares in thread order, which is what
+ * reduction(+:) over the threads' sums gives for one or two threads.  Done
+ * by one thread, so three or more threads give the same bits on every run
+ * (reduction(+:) adds the threads' sums in the order they finish, and CG
+ * amplifies that: omp 3 threads under fast gave a new digest every run).
+ * O(rows) adds per dot product against O(rows n) flops of row work.  Under
+ * repro the tree sums the partials and this is not needed. */
+static inline double cg_sum_shares(const struct parity_ctx *ctx,
+                                   const struct cg_state *s, int nt)
+{
+    if (ctx->reduce == PARITY_REPRO)
+        return 0.0;
+    const double *part = s->partials + s->row0;
+    double sum = 0.0;
+    for (int t = 0; t < nt; t++) {
+        int64_t lo, hi;
+        parity_partition_range(s->rows, nt, t, &lo, &hi);
+        double share = 0.0;
+        for (int64_t i = lo; i < hi; i++)
+            share += part[i];
+        sum += share;
+    }
+    return sum;
+}
+
+/* The one loop outline of a solve: start, iterate until converged or capped,
+ * then the true residual and the error.  Called by every thread of a
+ * parallel region (omp, hybrid mpi) or outside any (seq, plain mpi): there
+ * each orphaned `omp for` runs all its iterations on the one thread and the
+ * barriers are no-ops, which is how one source gives seq and omp (PRK does
+ * the same).  Threads own whole rows: `omp for` over the nt shares hands
+ * thread t exactly its parity_partition_range share of this process's rows
+ * (so omp 1 thread and mpi 1 rank run seq's loops) and ends with the
+ * barrier that makes the step's output visible.  Every step leaves one
+ * partial per row in s->partials; the master combines them (cg_sum_shares,
+ * comm->sum) and publishes the scalars before a barrier. */
+static inline void cg_solve(const struct parity_ctx *ctx, struct cg_state *s,
+                            const struct cg_comm *comm)
+{
+    int nt = omp_get_num_threads();
+    int64_t rows = s->rows;
+    double *part = s->partials + s->row0; /* this process's row partials */
+#pragma omp master
+    s->sc.worst_err = s->sc.worst_res = 0.0;
+#pragma omp for schedule(static)
+    for (int t = 0; t < nt; t++) {
+        int64_t lo, hi;
+        parity_partition_range(rows, nt, t, &lo, &hi);
+        cg_rows_start(s, lo, hi, part);
+    }
+#pragma omp master
+    cg_begin(s, comm->sum(ctx, s, cg_sum_shares(ctx, s, nt)));
+#pragma omp barrier
+    while (cg_continue(s)) {
+        if (s->iterations > 0) {
+#pragma omp for schedule(static)
+            for (int t = 0; t < nt; t++) {
+                int64_t lo, hi;
+                parity_partition_range(rows, nt, t, &lo, &hi);
+                cg_rows_direction(s, lo, hi);
+            }
+        }
+        if (comm->halo) {
+#pragma omp master
+            comm->halo(ctx, s);
+#pragma omp barrier
+        }
+#pragma omp for schedule(static)
+        for (int t = 0; t < nt; t++) {
+            int64_t lo, hi;
+            parity_partition_range(rows, nt, t, &lo, &hi);
+            cg_rows_spmv(s, lo, hi, part);
+        }
+#pragma omp master
+        s->sc.alpha = s->sc.rr / comm->sum(ctx, s, cg_sum_shares(ctx, s, nt));
+#pragma omp barrier
+#pragma omp for schedule(static)
+        for (int t = 0; t < nt; t++) {
+            int64_t lo, hi;
+            parity_partition_range(rows, nt, t, &lo, &hi);
+            cg_rows_update(s, lo, hi, part);
+        }
+#pragma omp master
+        cg_record(s, comm->sum(ctx, s, cg_sum_shares(ctx, s, nt)));
+#pragma omp barrier
+    }
+    /* The true residual b - A x, recomputed from x through p's halo. */
+#pragma omp for schedule(static)
+    for (int t = 0; t < nt; t++) {
+        int64_t lo, hi;
+        parity_partition_range(rows, nt, t, &lo, &hi);
+        for (int64_t i = lo; i < hi; i++)
+            cg_row_load_x(s, i);
+    }
+    if (comm->halo) {
+#pragma omp master
+        comm->halo(ctx, s);
+#pragma omp barrier
+    }
+#pragma omp for schedule(static)
+    for (int t = 0; t < nt; t++) {
+        int64_t lo, hi;
+        parity_partition_range(rows, nt, t, &lo, &hi);
+        double worst = 0.0, worst_res = 0.0, row_res;
+        for (int64_t i = lo; i < hi; i++) {
+            part[i] = cg_row_true_residual(s, i, &row_res);
+            worst_res = fmax(worst_res, row_res);
+            worst = fmax(worst, cg_row_error(s, i));
+        }
+#pragma omp critical(cg_worst) /* max is exact: the order does not matter */
+        {
+            s->sc.worst_err = fmax(s->sc.worst_err, worst);
+            s->sc.worst_res = fmax(s->sc.worst_res, worst_res);
+        }
+    }
+#pragma omp master
+    {
+        s->true_residual = sqrt(comm->sum(ctx, s, cg_sum_shares(ctx, s, nt))) / s->bnorm;
+        double v[2] = {s->sc.worst_err, s->sc.worst_res};
+        if (comm->max2)
+            comm->max2(ctx, s, v);
+        s->error_max = v[0];
+        s->residual_max = v[1];
+    }
+#pragma omp barrier
+}
+
+/* The modes' run functions: seq and omp in cg.c, mpi in cg_mpi.c. */
 void cg_run_seq(const struct parity_ctx *ctx, void *state);
 void cg_run_omp(const struct parity_ctx *ctx, void *state);
 void cg_run_mpi(const struct parity_ctx *ctx, void *state);

@@ -1,5 +1,6 @@
-/* heat: descriptor, presets, work model and self-check (the stencil is in
- * heat.h, the three loops in heat_seq.c, heat_omp.c, heat_mpi.c).
+/* heat: descriptor, presets, work model, self-check, and the seq and omp
+ * modes (thin wrappers around heat_sweep, the loop outline in heat.h; the
+ * mpi mode's hooks are in heat_mpi.c, which this file never calls).
  *
  * Check: u0(i,j) = sin(pi x_i) sin(pi y_j) is an eigenvector of the discrete
  * operator A: one step multiplies it by lambda = 1 - 8 r sin^2(pi h/2), so
@@ -25,7 +26,6 @@
 
 #include <float.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,15 +90,19 @@ int heat_alloc(struct heat_state *s, int64_t n, int64_t steps, int64_t row0,
     return 0;
 }
 
-static void heat_teardown(void *state)
+/* The block's arrays and the state itself (heat_teardown_mpi first frees
+ * what only MPI has). */
+void heat_free(struct heat_state *s)
 {
-    struct heat_state *s = state;
-    if (s->mpi)
-        heat_mpi_free(s->mpi);
     free(s->sine);
     free(s->grid[0]);
     free(s->grid[1]);
     free(s);
+}
+
+static void heat_teardown(void *state)
+{
+    heat_free(state);
 }
 
 /* seq and omp: one block, the whole grid. */
@@ -113,6 +117,25 @@ int heat_setup(const struct parity_ctx *ctx, void **state)
     s->variant = ctx->variant;
     s->tb_steps = ctx->variant == HEAT_TEMPORAL ? HEAT_TB_STEPS : 1;
     return rc;
+}
+
+/* seq and omp: the whole grid in one process, nothing crosses ranks. */
+static const struct heat_comm heat_comm_local = {0};
+
+/* seq, the reference: the outline outside any parallel region, one thread. */
+void heat_run_seq(const struct parity_ctx *ctx, void *state)
+{
+    (void)ctx;
+    heat_sweep(state, &heat_comm_local);
+}
+
+/* omp: one parallel region around the whole time loop (a region per step
+ * would cost microseconds each); the outline shares the rows. */
+void heat_run_omp(const struct parity_ctx *ctx, void *state)
+{
+    (void)ctx;
+#pragma omp parallel
+    heat_sweep(state, &heat_comm_local);
 }
 
 double heat_lambda(int64_t n)
@@ -188,44 +211,31 @@ static double heat_bytes(const struct parity_ctx *ctx, const void *state)
     return 16.0 * n * n * ((double)parity_param(ctx, "steps") + 1.0);
 }
 
-/* Two grids with halo (and row padding) for the largest block, plus the
- * sine vector. */
-static double heat_memory(const struct parity_ctx *ctx)
+/* Two grids with halo (and row padding) for the largest block of a dims[0] x
+ * dims[1] process grid, plus the sine vector. */
+double heat_block_memory(int64_t n, const int dims[2], int64_t halo)
 {
-    int64_t n = parity_param(ctx, "n");
-    int dims[2] = {1, 1};
-    if (ctx->mpi_comm != NULL)
-        heat_mpi_dims(ctx->ranks, dims);
-    int64_t halo = ctx->mpi_comm != NULL && ctx->variant == HEAT_TEMPORAL
-                       ? heat_mpi_halo(n, dims) : 1;
     double rows = (double)((n + dims[0] - 1) / dims[0] + 2 * halo);
     double cols = (double)round8(round8(halo) + (n + dims[1] - 1) / dims[1] + halo);
     return 2.0 * 8.0 * rows * cols + 8.0 * (double)n;
 }
 
-/* Every rank needs at least one row and one column: its halo rows must come
- * from its direct neighbours. */
-static int heat_validate(const struct parity_ctx *ctx, char *msg, size_t msg_size)
+/* seq and omp: one block, the whole grid, halo 1. */
+static double heat_memory(const struct parity_ctx *ctx)
 {
-    if (ctx->mpi_comm == NULL)
-        return 0;
-    int64_t n = parity_param(ctx, "n");
-    int dims[2] = {0, 0};
-    heat_mpi_dims(ctx->ranks, dims);
-    if (dims[0] <= n && dims[1] <= n)
-        return 0;
-    snprintf(msg, msg_size,
-             "heat: %d ranks form a %d x %d process grid, more than the n = %lld "
-             "rows or columns: use --n %d or more, or fewer ranks",
-             ctx->ranks, dims[0], dims[1], (long long)n,
-             dims[0] > dims[1] ? dims[0] : dims[1]);
-    return -1;
+    static const int one[2] = {1, 1};
+    return heat_block_memory(parity_param(ctx, "n"), one, 1);
 }
 
+/* The mpi row brings its own setup, validation (the process grid must fit
+ * the grid), memory model (per block, deep halos) and teardown (the
+ * communicator): nothing shared tests the mode. */
 static const struct parity_mode_impl kernel_heat_modes[] = {
     {.mode = "seq", .setup = heat_setup, .run = heat_run_seq},
     {.mode = "omp", .setup = heat_setup, .run = heat_run_omp},
-    {.mode = "mpi", .setup = heat_setup_mpi, .run = heat_run_mpi},
+    {.mode = "mpi", .setup = heat_setup_mpi, .run = heat_run_mpi,
+     .validate = heat_validate_mpi, .memory = heat_memory_mpi,
+     .teardown = heat_teardown_mpi},
     {.mode = NULL},
 };
 
@@ -246,7 +256,6 @@ const struct parity_kernel kernel_heat = {
     .flops = heat_flops,
     .bytes = heat_bytes,
     .memory = heat_memory,
-    .validate = heat_validate,
     .modes = kernel_heat_modes,
     .output = heat_output,
     .check = heat_check,

@@ -3,9 +3,12 @@
  * with the 5-point stencil:
  *     u' = u + r ((uN + uS) + (uE + uW) - 4u),   r = alpha dt / h^2 = 0.2.
  * Checked against the exact decay of the discrete sin.sin eigenmode (heat.c).
- * The stencil lives here once (heat_step_row); heat_seq.c, heat_omp.c,
- * heat_mpi.c and the temporal blocking (heat_temporal.c) call it on their own
- * row segments, so every mode and variant rounds alike. */
+ * The stencil lives here once (heat_step_row), and so does the loop outline
+ * of a repetition (heat_sweep, at the end of this header): seq and omp
+ * (heat.c) and mpi (heat_mpi.c) are thin wrappers that only say whether
+ * threads share the rows and how halos and the maximum cross ranks (struct
+ * heat_comm).  The temporal blocking (heat_temporal.c) calls the same row
+ * function on its own row segments, so every mode and variant rounds alike. */
 #ifndef PARITY_HEAT_H
 #define PARITY_HEAT_H
 
@@ -57,6 +60,8 @@ struct heat_state {
                          boundary stay zero */
     double *result;   /* the one of the two holding the last run's answer */
     double max_value; /* max over the whole final grid, the same on every rank */
+    int ext[4];       /* temporal: 1 where the N, S, W, E neighbour rank exists
+                         (its deep halo extends the region); 0 outside MPI */
     void *mpi;        /* heat_mpi.c's communicator and datatypes; NULL outside MPI */
 };
 
@@ -110,10 +115,13 @@ static inline double heat_row_max(const struct heat_state *s, double *g, int64_t
     return m;
 }
 
-/* heat.c: allocation of a block (shared by all modes) and the exact factor
- * lambda^steps by which the eigenmode decays. */
+/* heat.c: allocation of a block (shared by all modes), freeing it, the
+ * memory a block takes, and the exact factor lambda^steps by which the
+ * eigenmode decays. */
 int heat_alloc(struct heat_state *s, int64_t n, int64_t steps, int64_t row0,
                int64_t rows, int64_t col0, int64_t cols, int64_t halo);
+void heat_free(struct heat_state *s);
+double heat_block_memory(int64_t n, const int dims[2], int64_t halo);
 int heat_setup(const struct parity_ctx *ctx, void **state);
 double heat_lambda(int64_t n);
 double heat_decay(int64_t n, int64_t steps);
@@ -129,18 +137,95 @@ double heat_decay(int64_t n, int64_t steps);
 void heat_temporal_block(const struct heat_state *s, double *src, double *dst,
                          int levels, const int ext[4]);
 
-/* The modes' run functions (heat_seq.c, heat_omp.c, heat_mpi.c). */
+/* What differs between modes once the rows are shared out.  Hooks are called
+ * by the master thread only (MPI_THREAD_FUNNELED); the outline puts a
+ * barrier after each. */
+struct heat_comm {
+    /* NULL outside MPI: fill grid g's halo from the neighbour ranks, one
+     * cell deep (explicit) or s->halo deep (temporal). */
+    void (*halo)(const struct heat_state *s, double *g);
+    void (*deep_halo)(const struct heat_state *s, double *g);
+    /* NULL outside MPI: the maximum of `local` over the ranks. */
+    double (*max)(const struct heat_state *s, double local);
+};
+
+/* The one loop outline of a repetition: reset to u0, `steps` steps
+ * alternating between the two grids (explicit: one sweep of rows a step;
+ * temporal: tb_steps steps a pass, heat_temporal.c), then the maximum.
+ * Called by every thread of a parallel region (omp, hybrid mpi) or outside
+ * any (seq, plain mpi): an orphaned `omp for` then runs every row on the one
+ * thread and the barriers are no-ops, so seq runs the very loop omp runs.
+ * Rows are shared statically; the implicit barrier of `omp for` ends a step
+ * before anyone reads its output, and the halo (MPI) is exchanged after it,
+ * by the master, before a barrier.  Each thread swaps its own copy of the
+ * grid pointers, so no shared variable is written inside the time loop. */
+static inline void heat_sweep(struct heat_state *s, const struct heat_comm *comm)
+{
+    double *src = s->grid[0], *dst = s->grid[1];
+#pragma omp master
+    s->max_value = -INFINITY; /* the threads' maxima meet here */
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < s->rows; i++)
+        heat_init_row(s, src, i);
+    if (s->variant == HEAT_TEMPORAL) {
+        for (int64_t t = 0; t < s->steps; t += s->tb_steps) {
+            int levels = (int)(s->steps - t < s->tb_steps ? s->steps - t : s->tb_steps);
+            if (comm->deep_halo) {
+#pragma omp master
+                comm->deep_halo(s, src);
+#pragma omp barrier
+            }
+            heat_temporal_block(s, src, dst, levels, s->ext);
+            if (levels % 2) {
+                double *tmp = src;
+                src = dst;
+                dst = tmp;
+            }
+        }
+    } else {
+        for (int64_t t = 0; t < s->steps; t++) {
+            if (comm->halo) {
+#pragma omp master
+                comm->halo(s, src);
+#pragma omp barrier
+            }
+#pragma omp for schedule(static)
+            for (int64_t i = 0; i < s->rows; i++)
+                heat_step_local_row(s, dst, src, i);
+            double *tmp = src;
+            src = dst;
+            dst = tmp;
+        }
+    }
+    double m = -INFINITY;
+#pragma omp for schedule(static) nowait
+    for (int64_t i = 0; i < s->rows; i++) {
+        double r = heat_row_max(s, src, i);
+        m = r > m ? r : m;
+    }
+#pragma omp critical(heat_max) /* max is exact: the order does not matter */
+    s->max_value = m > s->max_value ? m : s->max_value;
+#pragma omp barrier
+#pragma omp master
+    {
+        if (comm->max)
+            s->max_value = comm->max(s, s->max_value);
+        s->result = src;
+    }
+#pragma omp barrier
+}
+
+/* The modes' run functions: seq and omp in heat.c, mpi in heat_mpi.c. */
 void heat_run_seq(const struct parity_ctx *ctx, void *state);
 void heat_run_omp(const struct parity_ctx *ctx, void *state);
 void heat_run_mpi(const struct parity_ctx *ctx, void *state);
 
-/* heat_mpi.c: setup on the Cartesian grid, the process grid's shape (for
- * validation and the memory model; needs MPI started), and freeing s->mpi. */
+/* heat_mpi.c: the mpi row of heat's mode table.  Setup on the Cartesian
+ * grid; validation and the memory model (they need the process grid's
+ * shape, so MPI started); teardown frees the communicator and datatypes. */
 int heat_setup_mpi(const struct parity_ctx *ctx, void **state);
-void heat_mpi_dims(int ranks, int dims[2]);
-/* Temporal MPI: the halo depth = steps per exchange, at most HEAT_TB_STEPS
- * and no more than the thinnest block (a halo comes from direct neighbours). */
-int64_t heat_mpi_halo(int64_t n, const int dims[2]);
-void heat_mpi_free(void *mpi);
+int heat_validate_mpi(const struct parity_ctx *ctx, char *msg, size_t msg_size);
+double heat_memory_mpi(const struct parity_ctx *ctx);
+void heat_teardown_mpi(void *state);
 
 #endif

@@ -1,4 +1,6 @@
-/* heat, MPI (+ OpenMP threads inside each rank when --threads > 1).
+/* heat, MPI (+ OpenMP threads inside each rank when --threads > 1): the mpi
+ * row of heat's mode table (setup, validation, memory model, teardown) and
+ * the hooks of the loop outline heat_sweep (heat.h) that cross ranks.
  * The ranks form a 2-D Cartesian grid (MPI_Dims_create, MPI_Cart_create);
  * each owns a balanced block of rows x columns (parity_partition_range, so any rank
  * count works) and, before every step, swaps its edge rows and columns with
@@ -24,6 +26,7 @@
 #include <parity/partition.h>
 
 #include <mpi.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* The process grid and what one halo exchange needs. */
@@ -32,7 +35,6 @@ struct heat_mpi {
     MPI_Datatype column;  /* one interior column of the block: rows doubles, ld apart */
     MPI_Datatype deep_rows; /* temporal: halo rows of interior columns (k x cols) */
     MPI_Datatype deep_cols; /* temporal: k columns of rows + 2k rows (corners too) */
-    int ext[4];           /* temporal: 1 where the N, S, W, E neighbour exists */
     int north, south;     /* ranks owning the rows above / below (or MPI_PROC_NULL) */
     int west, east;       /* ranks owning the columns left / right (or MPI_PROC_NULL) */
 };
@@ -41,15 +43,14 @@ struct heat_mpi {
  * filled from the wrong side even when two neighbours are the same rank. */
 enum { TO_NORTH, TO_SOUTH, TO_WEST, TO_EAST };
 
-void heat_mpi_dims(int ranks, int dims[2])
+static void heat_mpi_dims(int ranks, int dims[2])
 {
     dims[0] = dims[1] = 0;
     MPI_Dims_create(ranks, 2, dims);
 }
 
-void heat_mpi_free(void *mpi)
+static void heat_mpi_free(struct heat_mpi *m)
 {
-    struct heat_mpi *m = mpi;
     if (m->column != MPI_DATATYPE_NULL)
         MPI_Type_free(&m->column);
     if (m->deep_rows != MPI_DATATYPE_NULL)
@@ -75,7 +76,9 @@ static void heat_cart_create(MPI_Comm world, int ranks, struct heat_mpi *m,
     MPI_Cart_shift(m->cart, 1, 1, &m->west, &m->east);
 }
 
-int64_t heat_mpi_halo(int64_t n, const int dims[2])
+/* Temporal: the halo depth = steps per exchange, at most HEAT_TB_STEPS and
+ * no more than the thinnest block (a halo comes from direct neighbours). */
+static int64_t heat_mpi_halo(int64_t n, const int dims[2])
 {
     int64_t k = HEAT_TB_STEPS;
     k = n / dims[0] < k ? n / dims[0] : k;
@@ -115,18 +118,54 @@ int heat_setup_mpi(const struct parity_ctx *ctx, void **state)
         MPI_Type_commit(&m->deep_rows);
         MPI_Type_vector((int)(s->rows + 2 * k), (int)k, (int)s->ld, MPI_DOUBLE, &m->deep_cols);
         MPI_Type_commit(&m->deep_cols);
-        m->ext[0] = m->north != MPI_PROC_NULL;
-        m->ext[1] = m->south != MPI_PROC_NULL;
-        m->ext[2] = m->west != MPI_PROC_NULL;
-        m->ext[3] = m->east != MPI_PROC_NULL;
+        s->ext[0] = m->north != MPI_PROC_NULL;
+        s->ext[1] = m->south != MPI_PROC_NULL;
+        s->ext[2] = m->west != MPI_PROC_NULL;
+        s->ext[3] = m->east != MPI_PROC_NULL;
     }
     return rc;
 }
 
-/* Fill grid g's halo from the neighbours' edge rows and columns. */
-static void heat_exchange(const struct heat_state *s, const struct heat_mpi *m,
-                          double *g)
+/* Every rank needs at least one row and one column: its halo rows must come
+ * from its direct neighbours. */
+int heat_validate_mpi(const struct parity_ctx *ctx, char *msg, size_t msg_size)
 {
+    int64_t n = parity_param(ctx, "n");
+    int dims[2];
+    heat_mpi_dims(ctx->ranks, dims);
+    if (dims[0] <= n && dims[1] <= n)
+        return 0;
+    snprintf(msg, msg_size,
+             "heat: %d ranks form a %d x %d process grid, more than the n = %lld "
+             "rows or columns: use --n %d or more, or fewer ranks",
+             ctx->ranks, dims[0], dims[1], (long long)n,
+             dims[0] > dims[1] ? dims[0] : dims[1]);
+    return -1;
+}
+
+/* The largest block of the process grid, with the temporal variant's deep
+ * halo. */
+double heat_memory_mpi(const struct parity_ctx *ctx)
+{
+    int64_t n = parity_param(ctx, "n");
+    int dims[2];
+    heat_mpi_dims(ctx->ranks, dims);
+    int64_t halo = ctx->variant == HEAT_TEMPORAL ? heat_mpi_halo(n, dims) : 1;
+    return heat_block_memory(n, dims, halo);
+}
+
+void heat_teardown_mpi(void *state)
+{
+    struct heat_state *s = state;
+    if (s->mpi)
+        heat_mpi_free(s->mpi);
+    heat_free(s);
+}
+
+/* Fill grid g's halo from the neighbours' edge rows and columns. */
+static void heat_exchange(const struct heat_state *s, double *g)
+{
+    const struct heat_mpi *m = s->mpi;
     MPI_Request q[8];
     int cols = (int)s->cols;
     int64_t last_row = s->rows - 1, last_col = s->cols - 1;
@@ -144,9 +183,9 @@ static void heat_exchange(const struct heat_state *s, const struct heat_mpi *m,
 /* Fill grid g's halo, k = s->halo deep, from the neighbours: first the rows
  * (interior columns), then the columns of all rows + 2k rows, which carries
  * the corners the first phase just brought in. */
-static void heat_exchange_deep(const struct heat_state *s, const struct heat_mpi *m,
-                               double *g)
+static void heat_exchange_deep(const struct heat_state *s, double *g)
 {
+    const struct heat_mpi *m = s->mpi;
     MPI_Request q[4];
     int64_t k = s->halo;
     MPI_Irecv(heat_at(s, g, -k, 0), 1, m->deep_rows, m->north, TO_SOUTH, m->cart, &q[0]);
@@ -161,58 +200,27 @@ static void heat_exchange_deep(const struct heat_state *s, const struct heat_mpi
     MPI_Waitall(4, q, MPI_STATUSES_IGNORE);
 }
 
+/* A max does not depend on the order: every rank gets the same bits. */
+static double heat_max_over_ranks(const struct heat_state *s, double local)
+{
+    const struct heat_mpi *m = s->mpi;
+    double all;
+    MPI_Allreduce(&local, &all, 1, MPI_DOUBLE, MPI_MAX, m->cart);
+    return all;
+}
+
+static const struct heat_comm heat_comm_mpi = {
+    .halo = heat_exchange, .deep_halo = heat_exchange_deep, .max = heat_max_over_ranks,
+};
+
 /* One parallel region for the whole run (one thread unless hybrid).  Only
  * the master thread talks to MPI (MPI_THREAD_FUNNELED): the implicit barrier
  * of the previous `omp for` guarantees the block is complete before it
- * sends, and the explicit barrier after keeps the others from reading the
+ * sends, and the outline's barrier after keeps the others from reading the
  * halo before it has arrived. */
 void heat_run_mpi(const struct parity_ctx *ctx, void *state)
 {
     (void)ctx;
-    struct heat_state *s = state;
-    struct heat_mpi *m = s->mpi;
-    double mx = -INFINITY;
-#pragma omp parallel reduction(max : mx)
-    {
-        double *src = s->grid[0], *dst = s->grid[1];
-#pragma omp for schedule(static)
-        for (int64_t i = 0; i < s->rows; i++)
-            heat_init_row(s, src, i);
-        if (s->variant == HEAT_TEMPORAL) {
-            for (int64_t t = 0; t < s->steps; t += s->tb_steps) {
-                int levels = (int)(s->steps - t < s->tb_steps ? s->steps - t : s->tb_steps);
-#pragma omp master
-                heat_exchange_deep(s, m, src);
-#pragma omp barrier
-                heat_temporal_block(s, src, dst, levels, m->ext);
-                if (levels % 2) {
-                    double *tmp = src;
-                    src = dst;
-                    dst = tmp;
-                }
-            }
-        } else {
-            for (int64_t t = 0; t < s->steps; t++) {
-#pragma omp master
-                heat_exchange(s, m, src);
-#pragma omp barrier
-#pragma omp for schedule(static)
-                for (int64_t i = 0; i < s->rows; i++)
-                    heat_step_local_row(s, dst, src, i);
-                double *tmp = src;
-                src = dst;
-                dst = tmp;
-            }
-        }
-#pragma omp for schedule(static) nowait
-        for (int64_t i = 0; i < s->rows; i++) {
-            double r = heat_row_max(s, src, i);
-            mx = r > mx ? r : mx;
-        }
-#pragma omp single nowait
-        s->result = src;
-    }
-    /* A max does not depend on the order: every rank gets the same bits. */
-    MPI_Allreduce(MPI_IN_PLACE, &mx, 1, MPI_DOUBLE, MPI_MAX, m->cart);
-    s->max_value = mx;
+#pragma omp parallel
+    heat_sweep(state, &heat_comm_mpi);
 }

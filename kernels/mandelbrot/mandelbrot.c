@@ -1,4 +1,6 @@
-/* mandelbrot: descriptor, presets, work model and self-check.
+/* mandelbrot: descriptor, presets, work model, self-check, and the seq and
+ * omp modes (thin wrappers around mandel_render, the loop outline in
+ * mandelbrot.h).
  * Check (bound 0, exact integers): every pixel equals its mirror about the
  * real axis, and every pixel whose count is known in closed form has it. */
 #include "mandelbrot.h"
@@ -171,20 +173,39 @@ static double mandel_bytes(const struct parity_ctx *ctx, const void *state)
            (double)parity_param(ctx, "height");
 }
 
-/* This process's rows, plus (mpi) the check's receive buffer of at most
- * max(1 MiB, one row). */
-static double mandel_memory(const struct parity_ctx *ctx)
+/* This process's rows (the mpi row adds its check's buffer). */
+double mandel_memory(const struct parity_ctx *ctx)
 {
     int64_t width = parity_param(ctx, "width"), height = parity_param(ctx, "height");
     double rows = (double)mandel_cyclic_rows(height, ctx->ranks, ctx->rank);
-    double buffer = ctx->ranks > 1 ? 8.0 * (double)width + 1048576.0 : 0.0;
-    return 8.0 * rows * (double)width + buffer;
+    return 8.0 * rows * (double)width;
+}
+
+/* seq, the reference: the outline outside any parallel region, rows in
+ * order.  One process holds the whole image, so its total is the total. */
+void mandel_run_seq(const struct parity_ctx *ctx, void *state)
+{
+    (void)ctx;
+    struct mandel_state *s = state;
+    s->iterations_mine = s->total_iterations = mandel_render(s);
+}
+
+/* omp: the outline in a parallel region; the threads' totals added exactly. */
+void mandel_run_omp(const struct parity_ctx *ctx, void *state)
+{
+    (void)ctx;
+    struct mandel_state *s = state;
+    int64_t total = 0;
+#pragma omp parallel reduction(+ : total)
+    total += mandel_render(s);
+    s->iterations_mine = s->total_iterations = total;
 }
 
 static const struct parity_mode_impl kernel_mandelbrot_modes[] = {
     {.mode = "seq", .setup = mandel_setup, .run = mandel_run_seq},
     {.mode = "omp", .setup = mandel_setup, .run = mandel_run_omp},
-    {.mode = "mpi", .setup = mandel_setup, .run = mandel_run_mpi, .check = mandel_check_mpi},
+    {.mode = "mpi", .setup = mandel_setup, .run = mandel_run_mpi, .check = mandel_check_mpi,
+     .memory = mandel_memory_mpi},
     {.mode = NULL},
 };
 

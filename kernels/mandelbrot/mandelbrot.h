@@ -2,7 +2,11 @@
  * z = 0) taken while |z|^2 <= 4, at most max_iter, on a W x H grid of c.
  * Checked by the image's mirror symmetry about the real axis, and by pixels
  * whose count is known in closed form (deep inside the set, or |c| > 2).
- * The math lives here once; every mode calls mandel_row() on whole rows. */
+ * The math lives here once (mandel_row), and so does the loop outline of a
+ * repetition (mandel_render, near the end of this header): seq and omp
+ * (mandelbrot.c) and mpi (mandelbrot_mpi.c) are thin wrappers that only say
+ * whether threads share the rows and where the iteration total is combined
+ * (in run outside MPI; in mpi's check hook, the one collective step). */
 #ifndef PARITY_MANDELBROT_H
 #define PARITY_MANDELBROT_H
 
@@ -138,6 +142,8 @@ static inline int mandel_mirror_part(int64_t height, int parts, int part)
 
 /* Shared by the modes (mandelbrot.c). */
 int mandel_setup(const struct parity_ctx *ctx, void **state);
+/* Bytes of this process's rows; mpi's memory hook adds its check's buffer. */
+double mandel_memory(const struct parity_ctx *ctx);
 /* Self-check pieces: the number of pixels of rows mine[0..rows) that differ
  * from their mirror pixel, where mirror[rows-1-u] holds the mirror of row
  * mine[u] (mirrors come in reverse order: for a whole image, mine = mirror);
@@ -162,9 +168,37 @@ static inline int64_t mandel_mirror_chunk(const struct mandel_state *s,
 }
 
 /* The modes' run functions (mandelbrot_seq.c, _omp.c, _mpi.c). */
+/* The one loop outline of a repetition: every row this process holds
+ * (local row k is global row row_first + k row_step: all rows outside MPI,
+ * rows dealt cyclically in mpi), whole rows at a time; returns the sum of
+ * the counts of the rows this thread computed.  Called by every thread of a
+ * parallel region (omp, hybrid mpi) or outside any (seq, plain mpi), where
+ * the orphaned `omp for` runs every row on the one thread.  The rows near
+ * the real axis cost far more than the edges, so the schedule matters:
+ * schedule(runtime) lets OMP_SCHEDULE=static | dynamic,k | guided be
+ * compared without rebuilding (libgomp's default when OMP_SCHEDULE is unset
+ * is dynamic,1).  With two threads even static balances, because the two
+ * halves are mirror images; from three threads on, static gives the middle
+ * thread most of the set (2.1x the mean work at 3 threads on the default
+ * view).  Each row is written by one thread and counts are integers, so
+ * every schedule gives the same bits, and the callers' integer sums of the
+ * threads' totals are exact in any order: --reduce has no effect. */
+static inline int64_t mandel_render(struct mandel_state *s)
+{
+    const struct mandel_view *v = &s->view;
+    int64_t mine = 0;
+#pragma omp for schedule(runtime)
+    for (int64_t k = 0; k < s->rows_mine; k++)
+        mine += mandel_row(s->row_first + k * s->row_step, v, s->counts + k * v->width);
+    return mine;
+}
+
+/* The modes' run functions: seq and omp in mandelbrot.c, mpi (with its
+ * collective check) in mandelbrot_mpi.c. */
 void mandel_run_seq(const struct parity_ctx *ctx, void *state);
 void mandel_run_omp(const struct parity_ctx *ctx, void *state);
 void mandel_run_mpi(const struct parity_ctx *ctx, void *state);
+double mandel_memory_mpi(const struct parity_ctx *ctx);
 void mandel_check_mpi(const struct parity_ctx *ctx, void *state,
                       struct parity_check *result);
 

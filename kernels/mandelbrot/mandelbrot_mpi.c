@@ -1,5 +1,6 @@
-/* mandelbrot, MPI (+ OpenMP threads over each rank's rows when --threads > 1).
- * Rows are dealt cyclically (rank r: rows r, r+P, ...), which spreads the
+/* mandelbrot, MPI (+ OpenMP threads over each rank's rows when --threads > 1):
+ * the loop outline mandel_render (mandelbrot.h) on this rank's rows, and the
+ * collective check.  Rows are dealt cyclically (rank r: rows r, r+P, ...), which spreads the
  * costly rows near the real axis evenly.  A repetition has no communication,
  * so /timing/rank_wall shows each rank's own compute time (the balance the
  * deal achieved); the check hook, the one collective step after the timed
@@ -14,13 +15,17 @@ void mandel_run_mpi(const struct parity_ctx *ctx, void *state)
 {
     (void)ctx;
     struct mandel_state *s = state;
-    const struct mandel_view *v = &s->view;
     int64_t total = 0;
-#pragma omp parallel for schedule(runtime) reduction(+ : total)
-    for (int64_t k = 0; k < s->rows_mine; k++)
-        total += mandel_row(s->row_first + k * s->row_step, v,
-                            s->counts + k * v->width);
-    s->iterations_mine = total;
+#pragma omp parallel reduction(+ : total)
+    total += mandel_render(s);
+    s->iterations_mine = total; /* the image's total: in mandel_check_mpi */
+}
+
+/* This rank's rows plus the check's receive buffer of at most max(1 MiB,
+ * one row), allocated at any rank count (the partner may be this rank). */
+double mandel_memory_mpi(const struct parity_ctx *ctx)
+{
+    return mandel_memory(ctx) + 8.0 * (double)parity_param(ctx, "width") + 1048576.0;
 }
 
 /* Rows per message: about 1 MiB, at least one row. */

@@ -268,6 +268,33 @@ static double nbody_memory(const struct parity_ctx *ctx)
            8.0 * ctx->ranks;
 }
 
+/* seq and omp: every body in one process; the totals are its partial rows
+ * through the fixed tree (repro) or the threads' shares' sum (fast). */
+static struct nbody_totals nbody_sum_here(const struct parity_ctx *ctx,
+                                          struct nbody_state *s,
+                                          double local[NB_DIAG_WIDTH])
+{
+    if (ctx->reduce == PARITY_REPRO)
+        return nbody_sum_local(ctx, s);
+    return nbody_totals_of(local);
+}
+
+static const struct nbody_comm nbody_comm_local = {.sum = nbody_sum_here};
+
+/* seq, the reference: the outline outside any parallel region, one thread. */
+void nbody_run_seq(const struct parity_ctx *ctx, void *state)
+{
+    nbody_integrate(ctx, state, &nbody_comm_local);
+}
+
+/* omp: one parallel region around the whole time loop; the outline shares
+ * the bodies. */
+void nbody_run_omp(const struct parity_ctx *ctx, void *state)
+{
+#pragma omp parallel
+    nbody_integrate(ctx, state, &nbody_comm_local);
+}
+
 static const struct parity_mode_impl kernel_nbody_modes[] = {
     {.mode = "seq", .setup = nbody_setup, .run = nbody_run_seq},
     {.mode = "omp", .setup = nbody_setup, .run = nbody_run_omp},

@@ -1,15 +1,21 @@
 /* nbody: direct O(N^2) softened gravity (G = 1) on a Plummer sphere, advanced
  * by kick-drift-kick leapfrog.  Checked by conservation: total momentum to
  * rounding, total energy within leapfrog's O(dt^2) bounded error.
- * The math lives here once; nbody_seq.c, nbody_omp.c and nbody_mpi.c call it
- * on their own ranges of bodies.  The force on body i is summed over all j in
- * one fixed order, so every decomposition gives the same bits. */
+ * The math lives here once, and so does the loop outline of a repetition
+ * (nbody_integrate, at the end of this header): seq and omp (nbody.c) and
+ * mpi (nbody_mpi.c) are thin wrappers that only say whether threads share
+ * the bodies and how positions and diagnostic sums cross ranks (struct
+ * nbody_comm).  The force on body i is summed over all j in one fixed
+ * order, so every decomposition gives the same bits. */
 #ifndef PARITY_NBODY_H
 #define PARITY_NBODY_H
 
 #include <parity/kernel.h>
 
+#include <parity/partition.h>
+
 #include <math.h>
+#include <omp.h>
 #include <stdint.h>
 #if defined(__AVX__)
 #include <immintrin.h>
@@ -253,12 +259,106 @@ static inline struct nbody_totals nbody_totals_of(const double sum[NB_DIAG_WIDTH
 
 /* Shared by the three modes (nbody.c). */
 int nbody_setup(const struct parity_ctx *ctx, void **state);
-/* Totals of the partial rows of all n bodies in this process (seq, omp
- * inside a single): repro = fixed tree, fast = left to right. */
+/* Totals of the partial rows of all n bodies in this process (seq, omp):
+ * repro = fixed tree, fast = left to right. */
 struct nbody_totals nbody_sum_local(const struct parity_ctx *ctx,
                                     const struct nbody_state *s);
 
-/* The modes' run functions (nbody_seq.c, nbody_omp.c, nbody_mpi.c). */
+/* What differs between modes once the bodies are shared out.  Hooks are
+ * called by the master thread only (MPI_THREAD_FUNNELED); the outline puts
+ * a barrier after each. */
+struct nbody_comm {
+    /* NULL outside MPI: every process gets every body's new position. */
+    void (*positions)(const struct parity_ctx *ctx, struct nbody_state *s);
+    /* The totals over all bodies from this process's partial rows in
+     * s->partials (repro) or their sum `local` by nbody_sum_shares (fast). */
+    struct nbody_totals (*sum)(const struct parity_ctx *ctx, struct nbody_state *s,
+                               double local[NB_DIAG_WIDTH]);
+};
+
+/* This process's fast sum of its partial rows [lo, hi): each of the nt
+ * thread shares left to right from 0.0, then the shares in thread order,
+ * which is what reduction(+:) over the threads' sums gives for one or two
+ * threads, and the same bits on every run for three or more (reduction(+:)
+ * adds the threads' sums in the order they finish).  O(n) adds, once per
+ * repetition's diagnostics.  Unused under repro. */
+static inline void nbody_sum_shares(const struct parity_ctx *ctx,
+                                    const struct nbody_state *s, int nt,
+                                    double sum[NB_DIAG_WIDTH])
+{
+    for (int k = 0; k < NB_DIAG_WIDTH; k++)
+        sum[k] = 0.0;
+    if (ctx->reduce == PARITY_REPRO)
+        return;
+    for (int t = 0; t < nt; t++) {
+        int64_t lo, hi;
+        parity_partition_range(s->hi - s->lo, nt, t, &lo, &hi);
+        double share[NB_DIAG_WIDTH] = {0};
+        for (int64_t i = s->lo + lo; i < s->lo + hi; i++)
+            for (int k = 0; k < NB_DIAG_WIDTH; k++)
+                share[k] += s->partials[i * NB_DIAG_WIDTH + k];
+        for (int k = 0; k < NB_DIAG_WIDTH; k++)
+            sum[k] += share[k];
+    }
+}
+
+/* Diagnostics of this process's bodies, combined into *t per comm. */
+static inline void nbody_diagnostics(const struct parity_ctx *ctx, struct nbody_state *s,
+                                     const struct nbody_comm *comm, struct nbody_totals *t)
+{
+#pragma omp for schedule(static)
+    for (int64_t i = s->lo; i < s->hi; i++)
+        nbody_diag_rows(s, i, i + 1);
+#pragma omp master
+    {
+        double local[NB_DIAG_WIDTH];
+        nbody_sum_shares(ctx, s, omp_get_num_threads(), local);
+        *t = comm->sum(ctx, s, local);
+    }
+#pragma omp barrier
+}
+
+/* The one loop outline of a repetition: reset to the initial conditions,
+ * forces and diagnostics, `steps` kick-drift-kick steps, diagnostics.
+ * Called by every thread of a parallel region (omp, hybrid mpi) or outside
+ * any (seq, plain mpi): an orphaned `omp for` then runs every body on the
+ * one thread and the barriers are no-ops, so seq runs the loop omp runs.
+ * Each process advances its bodies [lo, hi), shared statically between its
+ * threads; the implicit barrier of `omp for` ends a phase before the next
+ * reads it (forces need every position), and under MPI the master then
+ * gathers the positions before a barrier. */
+static inline void nbody_integrate(const struct parity_ctx *ctx, struct nbody_state *s,
+                                   const struct nbody_comm *comm)
+{
+    int64_t n = s->n, lo = s->lo, hi = s->hi, steps = s->steps;
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < n; i++)
+        nbody_reset(s, i, i + 1, 0); /* velocities outside [lo, hi): never read */
+#pragma omp for schedule(static)
+    for (int64_t i = lo; i < hi; i++)
+        nbody_forces(s, i, i + 1, 1);
+    nbody_diagnostics(ctx, s, comm, &s->start);
+    for (int64_t step = 0; step < steps; step++) {
+#pragma omp for schedule(static)
+        for (int64_t i = lo; i < hi; i++) {
+            nbody_kick(s, i, i + 1);
+            nbody_drift(s, i, i + 1);
+        }
+        if (comm->positions) {
+#pragma omp master
+            comm->positions(ctx, s);
+#pragma omp barrier
+        }
+#pragma omp for schedule(static)
+        for (int64_t i = lo; i < hi; i++) {
+            nbody_forces(s, i, i + 1, step == steps - 1);
+            nbody_kick(s, i, i + 1);
+        }
+    }
+    nbody_diagnostics(ctx, s, comm, &s->end);
+}
+
+/* The modes' run functions: seq and omp in nbody.c, mpi in nbody_mpi.c. */
 void nbody_run_seq(const struct parity_ctx *ctx, void *state);
 void nbody_run_omp(const struct parity_ctx *ctx, void *state);
 void nbody_run_mpi(const struct parity_ctx *ctx, void *state);

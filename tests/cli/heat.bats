@@ -89,3 +89,23 @@ all_temporal_bitwise() { # FOLDER WANT
     [ "$status" -eq 1 ]
     echo "$output" | awk '$5 == "temporal"' | grep -q MISMATCH
 }
+
+# Symbols heat.o's code refers to (calls, or addresses taken in code), from
+# the relocations of its executable sections; the mode table's pointers to
+# the mpi row's hooks are data relocations and do not count.
+code_refs() { objdump -dr "$1" | awk '$2 ~ /^R_X86_64_/ && NF >= 3 {sub(/[-+]0x[0-9a-f]+$/, "", $3); print $3}' | sort -u; }
+
+@test "heat.c never calls into heat_mpi.c: the mpi row of the mode table carries its own hooks" {
+    obj="$PARITY_BUILD/obj/kernels/heat"
+    [ -f "$obj/heat.o" ] && [ -f "$obj/heat_mpi.o" ]
+    refs=$(code_refs "$obj/heat.o")
+    # the parse must see heat.o's calls at all (heat_alloc is one), or the
+    # check below would pass on an empty list
+    echo "$refs" | grep -qx heat_alloc
+    # functions only (a named omp critical's lock is a common symbol of both)
+    mpi_defs=$(nm --defined-only -g "$obj/heat_mpi.o" | awk '$2 == "T" {print $3}' | sort -u)
+    [ -n "$mpi_defs" ]
+    both=$(comm -12 <(echo "$refs") <(echo "$mpi_defs"))
+    echo "heat.o calls into heat_mpi.o: ${both:-nothing}"
+    [ -z "$both" ]
+}

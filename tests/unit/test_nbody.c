@@ -1,7 +1,9 @@
 /* nbody: the self-check passes on a tiny run, fails when a velocity
  * (momentum) or a position (energy) is perturbed; seq and omp with 1-4
  * threads give the same bits, diagnostics included; the force sum on a body
- * is the same whichever range of bodies a worker computes. */
+ * is the same whichever range of bodies a worker computes; under fast the
+ * diagnostics are the thread shares' sums added in thread order, the same
+ * bits on every run. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +12,8 @@
 
 #include "../../kernels/registry.h"
 #include "../../kernels/nbody/nbody.h"
+
+#include <parity/partition.h>
 
 #include <omp.h>
 #include <string.h>
@@ -26,10 +30,12 @@ static struct parity_ctx context(const char *mode, int threads, int64_t n, int64
 }
 
 /* A run through the kernel's hooks; the caller tears the state down. */
-static struct nbody_state *simulate(const char *mode, int threads, int64_t n,
-                                    int64_t steps, struct parity_check *check)
+static struct nbody_state *simulate_with(const char *mode, int threads, int64_t n,
+                                         int64_t steps, enum parity_reduce reduce,
+                                         struct parity_check *check)
 {
     struct parity_ctx ctx = context(mode, threads, n, steps);
+    ctx.reduce = reduce;
     void *state = NULL;
     assert_int_equal(kernel_mode(&kernel_nbody, mode)->setup(&ctx, &state), 0);
     omp_set_num_threads(threads);
@@ -37,6 +43,12 @@ static struct nbody_state *simulate(const char *mode, int threads, int64_t n,
     kernel_mode(&kernel_nbody, mode)->run(&ctx, state); /* a repetition gives the same */
     kernel_nbody.check(&ctx, state, check);
     return state;
+}
+
+static struct nbody_state *simulate(const char *mode, int threads, int64_t n,
+                                    int64_t steps, struct parity_check *check)
+{
+    return simulate_with(mode, threads, n, steps, PARITY_REPRO, check);
 }
 
 /* The end totals again, from the state as it stands (after a perturbation). */
@@ -102,6 +114,39 @@ static void test_nbody_omp_1_to_4_threads_bitwise_equal_to_seq(void **state)
     kernel_nbody.teardown(ref);
 }
 
+/* fast: the end totals are, bit for bit, each thread's share of the body
+ * rows summed in order, the shares then added in thread order, whatever
+ * order the threads finished in (reduction(+:) took that order before the
+ * loop outline); omp 1 thread is seq. */
+static void test_nbody_fast_totals_in_thread_order(void **state)
+{
+    (void)state;
+    struct parity_check c;
+    int64_t n = 203;
+    struct nbody_state *ref = simulate_with("seq", 1, n, 3, PARITY_FAST, &c);
+    for (int t = 1; t <= 4; t++)
+        for (int run = 0; run < 3; run++) {
+            struct nbody_state *s = simulate_with("omp", t, n, 3, PARITY_FAST, &c);
+            double sum[NB_DIAG_WIDTH] = {0};
+            for (int part = 0; part < t; part++) {
+                int64_t lo, hi;
+                parity_partition_range(n, t, part, &lo, &hi);
+                double share[NB_DIAG_WIDTH] = {0};
+                for (int64_t i = lo; i < hi; i++)
+                    for (int k = 0; k < NB_DIAG_WIDTH; k++)
+                        share[k] += s->partials[i * NB_DIAG_WIDTH + k];
+                for (int k = 0; k < NB_DIAG_WIDTH; k++)
+                    sum[k] += share[k];
+            }
+            struct nbody_totals want = nbody_totals_of(sum);
+            assert_memory_equal(&s->end, &want, sizeof want);
+            if (t == 1)
+                assert_memory_equal(&s->end, &ref->end, sizeof want);
+            kernel_nbody.teardown(s);
+        }
+    kernel_nbody.teardown(ref);
+}
+
 /* Each body's force depends on the positions only, not on the range of
  * bodies around it: what makes any decomposition give seq's bits. */
 static void test_nbody_force_independent_of_the_range(void **state)
@@ -130,6 +175,7 @@ int main(void)
         cmocka_unit_test(test_nbody_check_fails_on_a_perturbed_velocity),
         cmocka_unit_test(test_nbody_check_fails_on_a_perturbed_position),
         cmocka_unit_test(test_nbody_omp_1_to_4_threads_bitwise_equal_to_seq),
+        cmocka_unit_test(test_nbody_fast_totals_in_thread_order),
         cmocka_unit_test(test_nbody_force_independent_of_the_range),
     };
     return cmocka_run_group_tests_name("nbody", tests, NULL, NULL);
