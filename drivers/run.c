@@ -331,6 +331,7 @@ int run_execute(struct run_config *cfg)
 {
     struct run_record rec = {.cfg = cfg};
     provenance_collect(&rec.prov);
+    provenance_kernel(&rec.prov, cfg->ctx.kernel);
     char path[PATH_MAX] = "";
     plugin_crash_guard(cfg->ctx.kernel); /* a plugin's crash: one line, exit 2 */
     int rc = start(cfg, &rec.init_seconds);
