@@ -253,7 +253,8 @@ run:
 # installs parity-mpich and parity-mpich.pc beside them (same headers).
 API_HEADERS := $(wildcard include/parity/*.h)
 PC_FILE     := $(BUILD)/$(BIN_NAME).pc
-$(PC_FILE): FORCE | $(BUILD)/flags
+$(PC_FILE): FORCE
+	@mkdir -p $(@D)
 	@printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include' \
 	  'bindir=$${prefix}/bin' 'parity=$${bindir}/$(BIN_NAME)' 'mpicc=$(MPICC)' \
 	  'api_version='$$(sed -n 's/^#define PARITY_KERNEL_API_VERSION \([0-9]*\)/\1/p' include/parity/kernel.h) '' \

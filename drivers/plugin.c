@@ -512,35 +512,44 @@ static char crash_kernel[MAX_NAME + PATH_MAX + 8]; /* "NAME (PATH)" */
 static char crash_tmp[PATH_MAX + 8];
 static volatile sig_atomic_t crash_rank = -1;
 
-static void say(const char *s)
+/* Appends s to the message being built in on_crash (strlen and memcpy are
+ * async-signal-safe). */
+static size_t append(char *buf, size_t used, size_t size, const char *s)
 {
-    ssize_t rc = write(STDERR_FILENO, s, strlen(s));
-    (void)rc;
+    size_t n = strlen(s);
+    if (n > size - 1 - used)
+        n = size - 1 - used;
+    memcpy(buf + used, s, n);
+    return used + n;
 }
 
-/* Async-signal-safe: write(), unlink() and _exit() only. */
+/* Async-signal-safe: the message is built on the stack and written with one
+ * write() (so two ranks' lines do not interleave), then unlink() and _exit(). */
 static void on_crash(int sig)
 {
     const char *name = sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS"
                      : sig == SIGFPE ? "SIGFPE" : "SIGILL";
     if (crash_tmp[0])
         unlink(crash_tmp);
-    say("parity: kernel ");
-    say(crash_kernel);
-    say(" crashed (");
-    say(name);
-    say(")");
+    char msg[sizeof crash_kernel + 256], digits[16], *d = digits + sizeof digits - 1;
+    size_t n = append(msg, 0, sizeof msg, "parity: kernel ");
+    n = append(msg, n, sizeof msg, crash_kernel);
+    n = append(msg, n, sizeof msg, " crashed (");
+    n = append(msg, n, sizeof msg, name);
+    n = append(msg, n, sizeof msg, ")");
     if (crash_rank >= 0) {
-        char digits[16], *d = digits + sizeof digits - 1;
         int r = crash_rank;
         *d = '\0';
         do
             *--d = (char)('0' + r % 10);
         while ((r /= 10) > 0);
-        say(" on rank ");
-        say(d);
+        n = append(msg, n, sizeof msg, " on rank ");
+        n = append(msg, n, sizeof msg, d);
     }
-    say(": a bug in the plugin (run it under gdb); no result file was written\n");
+    n = append(msg, n, sizeof msg, ": a bug in the plugin (run it under gdb); no result "
+               "file was written\n");
+    ssize_t rc = write(STDERR_FILENO, msg, n);
+    (void)rc;
     _exit(2);
 }
 

@@ -67,12 +67,12 @@ static void tiny_run(const struct parity_ctx *ctx, void *state)
 
 static void tiny_output(const struct parity_ctx *ctx, void *state, struct parity_output *out)
 {
-    (void)ctx;
     struct tiny_state *s = state;
     out->narrays = 1;
     out->array[0] = (struct parity_out_array){
         .name = "x", .type = PARITY_F64, .ndims = 1, .dims = {s->n, 1},
-        .count = {s->n, 1}, .row_step = 1, .data = s->x, .stride = 1,
+        .count = {ctx->rank == 0 ? s->n : 0, 1}, /* every rank has it all; rank 0 writes */
+        .row_step = 1, .data = s->x, .stride = 1,
     };
     out->nscalars = 1;
     out->scalar[0] = (struct parity_out_scalar){"sum", s->sum};
@@ -119,6 +119,7 @@ static const struct parity_mode_impl tiny_modes[] = {
 #else
     {.mode = "omp", .setup = tiny_setup, .run = tiny_run},
 #endif
+    {.mode = "mpi", .setup = tiny_setup, .run = tiny_run},
     {.mode = NULL},
 };
 
