@@ -225,3 +225,29 @@ BAD_CASES=(
     mpi 2 run "$BAD/GOOD.so" --mode mpi --outdir "$OUT" --quiet
     [ "$(ls -A "$OUT" | wc -l)" -eq 1 ]
 }
+
+@test "parity list shows plugins on PARITY_KERNEL_PATH, marked, in every format" {
+    local dir
+    dir=$(dirname "$SO")
+    run parity list --names
+    [[ "$output" != *jacobi1d* ]]
+    PARITY_KERNEL_PATH="$dir" run parity list --names
+    [ "${lines[-1]}" = jacobi1d ]
+    PARITY_KERNEL_PATH="$dir" run parity list
+    [[ "$output" == *"jacobi1d — "*"  plugin      $(realpath "$SO") (version 1.0, sha256 "* ]]
+    run parity list --format tsv "$SO"
+    [ "$status" -eq 0 ]
+    [ "$(awk -F'\t' '$1 == "kernel" {print $2}' <<<"$output")" = jacobi1d ]
+    [ "$(awk -F'\t' '$1 == "plugin" {print $4}' <<<"$output")" = "$(sha256sum "$SO" | cut -d' ' -f1)" ]
+    [ "$(awk -F'\t' '$1 == "kmode" {print $3}' <<<"$output" | xargs)" = "seq omp mpi" ]
+    run parity list --format json "$SO"
+    [ "$status" -eq 0 ]
+    python3 -c 'import json,sys; k=json.load(sys.stdin)["kernels"][0]; assert k["plugin"]["path"].endswith("/jacobi1d.so"), k' <<<"$output"
+    # A built-in kernel is no plugin: no plugin record.
+    run parity list --format tsv pi
+    [ "$(awk -F'\t' '$1 == "plugin"' <<<"$output" | wc -l)" -eq 0 ]
+    # A bad plugin named on the command line: one line, exit 2.
+    run --separate-stderr parity list --format tsv "$BAD/BAD_RANGE.so"
+    [ "$status" -eq 2 ]
+    assert_one_line_error
+}
