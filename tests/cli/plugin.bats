@@ -189,18 +189,26 @@ BAD_CASES=(
 }
 
 @test "each bad plugin: one line naming the problem, exit 2, no file at all" {
-    local row c want
+    # Every case runs and every failure is listed (not only the first), so a
+    # loader with one check removed shows exactly which case caught it.
+    local row c want failed=""
     for row in "${BAD_CASES[@]}"; do
         c=${row%%|*}
         want=${row#*|}
         rm -rf "$OUT" && mkdir -p "$OUT"
         run --separate-stderr parity run "$BAD/$c.so" --outdir "$OUT" --quiet
-        [ "$status" -eq 2 ] || { echo "$c: status $status: $stderr"; false; }
-        assert_one_line_error || { echo "$c"; false; }
-        # shellcheck disable=SC2053
-        [[ "$stderr" == *$want* ]] || { echo "$c: '$stderr' lacks '$want'"; false; }
-        [ -z "$(ls -A "$OUT")" ] || { echo "$c left: $(ls -A "$OUT")"; false; }
+        if [ "$status" -ne 2 ]; then
+            failed+="$c: status $status: $stderr"$'\n'
+        elif ! assert_one_line_error >/dev/null 2>&1; then
+            failed+="$c: ${#stderr_lines[@]} lines on stderr: $stderr"$'\n'
+        elif [[ "$stderr" != *"$want"* ]]; then
+            failed+="$c: '$stderr' lacks '$want'"$'\n'
+        elif [ -n "$(ls -A "$OUT")" ]; then
+            failed+="$c: left $(ls -A "$OUT")"$'\n'
+        fi
     done
+    printf '%s' "$failed"
+    [ -z "$failed" ]
 }
 
 @test "a plugin built against another MPI is refused" {
