@@ -12,7 +12,7 @@
  * unreadable input. */
 #include "analysis.h"
 #include "judge.h"
-#include "report.h"
+#include "format.h"
 #include "table.h"
 
 #include "../common/error.h"
@@ -223,25 +223,12 @@ static void print_table(const struct match *ms, int n, const struct options *o)
                    ms[i].result.detail);
 }
 
-static void csv_text(const char *s, int last)
-{
-    if (strpbrk(s, ",\"\n")) {
-        putchar('"');
-        for (; *s; s++)
-            printf(*s == '"' ? "\"\"" : "%c", *s);
-        putchar('"');
-    } else {
-        fputs(s, stdout);
-    }
-    putchar(last ? '\n' : ',');
-}
-
 static void csv_config(const struct config *cf, const char *in)
 {
     const struct result_file *r = meta_of(cf);
-    csv_text(in, 0);
-    csv_text(problem_of(cf), 0);
-    printf("%s,%s,%lld,%lld,%s,%s,", r->kernel->name, r->mode, (long long)r->ranks,
+    csv_field(stdout, in, 0);
+    csv_field(stdout, problem_of(cf), 0);
+    printf("%s,%s,%lld,%lld,%s,%s,", r->facts.name, r->mode, (long long)r->ranks,
            (long long)r->threads, r->reduce, r->variant);
 }
 
@@ -253,11 +240,11 @@ static void print_csv(const struct match *ms, int n, const struct config *only_o
     for (int i = 0; i < n; i++) {
         const struct match *m = &ms[i];
         csv_config(&m->new, "both");
-        csv_text(result_name(m->result.verdict), 0);
-        csv_text(m->result.detail, 0);
+        csv_field(stdout, result_name(m->result.verdict), 0);
+        csv_field(stdout, m->result.detail, 0);
         printf("%d,%d,%.9g,%.9g,%.6g,%g,%.6g,", m->old_reps, m->new_reps, m->old_median,
                m->new_median, m->change, m->test.u, m->test.p);
-        csv_text(timing_names[m->timing], 1);
+        csv_field(stdout, timing_names[m->timing], 1);
     }
     for (int i = 0; i < nold; i++) {
         csv_config(&only_old[i], "old");
@@ -298,7 +285,7 @@ static void json_config(const struct config *cf)
     json_string(problem_of(cf));
     printf(", \"kernel\": \"%s\", \"mode\": \"%s\", \"ranks\": %lld, \"threads\": %lld, "
            "\"reduce\": \"%s\", \"variant\": ",
-           r->kernel->name, r->mode, (long long)r->ranks, (long long)r->threads, r->reduce);
+           r->facts.name, r->mode, (long long)r->ranks, (long long)r->threads, r->reduce);
     json_string(r->variant);
 }
 

@@ -13,15 +13,26 @@
 
 static void show(const struct result_file *r)
 {
-    const struct parity_kernel *k = r->kernel;
+    const struct kernel_facts *k = &r->facts;
     char path[1024];
-    text_escape(r->path, path, sizeof path);
+    parity_escape(r->path, path, sizeof path);
     printf("%s\n", path);
     printf("  run       %s --mode %s, %lld rank(s) x %lld thread(s), --reduce %s, variant %s\n",
            k->name, r->mode, (long long)r->ranks, (long long)r->threads, r->reduce, r->variant);
+    printf("  kernel    %s: %s (version %s, kernel API %lld; facts from %s)\n", k->name,
+           k->summary, k->has_version ? k->version : "none", (long long)k->api_version,
+           k->from_file ? "the file" : "this parity's tables: a schema 1 file");
+    printf("  verify    rtol %.3g, atol %.3g; bitwise with the default variant:", k->rtol,
+           k->atol);
+    for (int i = 0; i < k->nbitwise; i++)
+        printf(" %s", k->bitwise[i]);
+    printf("%s; same problem: same", k->nbitwise ? "" : " none");
+    for (int i = 0; i < k->nkeys; i++)
+        printf(" %s", k->key[i]);
+    putchar('\n');
     printf("  problem   size %s, seed %lld", r->preset, (long long)r->seed);
     for (int i = 0; i < k->nparams; i++)
-        printf(", %s=%lld", k->params[i].name, (long long)r->param[i]);
+        printf(", %s=%lld", k->param[i], (long long)r->param[i]);
     printf("\n  made      %s on %s (%lld cores online), git %s\n", r->created_utc,
            r->hostname, (long long)r->cores_online, r->git_commit);
     printf("  flags     %s\n", r->cflags);

@@ -19,16 +19,15 @@ const char *mode_label(const struct result_file *r)
     return r->mode;
 }
 
+/* "kernel k=v ...": the kernel's name and the /run attributes its facts
+ * name as problem keys (its parameters and seed, for every built-in kernel). */
 static void problem_key(struct judged_run *e)
 {
     const struct result_file *r = &e->meta;
-    size_t used = (size_t)snprintf(e->problem, sizeof e->problem, "%s", r->kernel->name);
-    for (int i = 0; i < r->kernel->nparams && used < sizeof e->problem; i++)
-        used += (size_t)snprintf(e->problem + used, sizeof e->problem - used, " %s=%lld",
-                                 r->kernel->params[i].name, (long long)r->param[i]);
-    if (used < sizeof e->problem)
-        snprintf(e->problem + used, sizeof e->problem - used, " seed=%lld",
-                 (long long)r->seed);
+    size_t used = (size_t)snprintf(e->problem, sizeof e->problem, "%s", r->facts.name);
+    for (int i = 0; i < r->facts.nkeys && used < sizeof e->problem; i++)
+        used += (size_t)snprintf(e->problem + used, sizeof e->problem - used, " %s=%s",
+                                 r->facts.key[i], r->key_value[i]);
 }
 
 static int mode_order(const char *mode)
@@ -111,7 +110,7 @@ static int first_seq(const struct campaign *c, int lo, int hi, const char *varia
 static int find_reference(const struct campaign *c, int lo, int hi, int i)
 {
     const struct result_file *r = &c->run[i].meta;
-    const char *default_variant = r->kernel->variants[0];
+    const char *default_variant = r->facts.variant[0];
     int own = first_seq(c, lo, hi, r->variant);
     int dflt = first_seq(c, lo, hi, default_variant);
     if (is_seq_repro(r) && strcmp(r->variant, default_variant) != 0 && dflt >= 0)
@@ -122,14 +121,14 @@ static int find_reference(const struct campaign *c, int lo, int hi, int i)
 /* Must a repro run of variant `run` be bitwise the reference's `ref`?  Yes
  * for the same variant, and for a variant the kernel declares to do the
  * default's arithmetic in another order (verify_policy.bitwise_variants). */
-static int same_arithmetic(const struct parity_kernel *k, const char *ref, const char *run)
+static int same_arithmetic(const struct kernel_facts *k, const char *ref, const char *run)
 {
     if (strcmp(ref, run) == 0)
         return 1;
-    if (strcmp(ref, k->variants[0]) != 0 || !k->verify.bitwise_variants)
+    if (strcmp(ref, k->variant[0]) != 0)
         return 0;
-    for (const char *const *v = k->verify.bitwise_variants; *v; v++)
-        if (strcmp(*v, run) == 0)
+    for (int i = 0; i < k->nbitwise; i++)
+        if (strcmp(k->bitwise[i], run) == 0)
             return 1;
     return 0;
 }
@@ -188,7 +187,7 @@ static int same_layout(const struct result_file *ref, const struct result_file *
 void judge_compare(const struct result_file *ref, const struct result_file *run,
                    int expect_bitwise, struct comparison *out)
 {
-    const struct parity_verify_policy *pol = &run->kernel->verify;
+    const struct kernel_facts *pol = &run->facts;
     out->verdict = V_BITWISE;
     out->detail[0] = '\0';
     out->nonfinite = 0;
@@ -281,7 +280,7 @@ static int judge_one(struct campaign *c, struct ref_cache *cache, int i, int ref
             return 0;
         }
         int expect_bitwise = strcmp(e->meta.reduce, "repro") == 0 &&
-                             same_arithmetic(e->meta.kernel, cache->file.variant,
+                             same_arithmetic(&e->meta.facts, cache->file.variant,
                                              e->meta.variant);
         judge_compare(&cache->file, &run, expect_bitwise, &e->cmp);
         result_free(&run);

@@ -1,8 +1,8 @@
-/* `parity report PATH [--out DIR]`: read a campaign, judge it like verify,
- * and derive per run: median time, speedup vs seq with a bootstrap interval,
- * efficiency, Karp-Flatt; per problem and mode: an Amdahl fit; per series of
- * sizes: the break-even size.  Writers are in report_write.c and
- * report_plot.c, the "What this campaign shows" findings in
+/* The report model: read a campaign, judge it like verify, and derive per
+ * run: median time, speedup vs seq with a bootstrap interval, efficiency,
+ * Karp-Flatt; per problem and mode: an Amdahl fit; per series of sizes: the
+ * break-even size.  The command line is report_cmd.c; writers are
+ * report_write.c and report_plot.c, the "What this campaign shows" findings
  * report_findings.c. */
 #include "analysis.h"
 #include "report.h"
@@ -20,7 +20,7 @@
 
 static int is_default_variant(const struct result_file *m)
 {
-    return strcmp(m->variant, m->kernel->variants[0]) == 0;
+    return strcmp(m->variant, m->facts.variant[0]) == 0;
 }
 
 static void row_label(const struct result_file *m, char *buf, size_t size)
@@ -199,10 +199,10 @@ static void problem_names(struct report_problem *p, const struct result_file *m,
                           const char *key)
 {
     snprintf(p->title, sizeof p->title, "%s", key);
-    size_t n = (size_t)snprintf(p->slug, sizeof p->slug, "%s", m->kernel->name);
-    for (int i = 0; i < m->kernel->nparams && n < sizeof p->slug; i++)
+    size_t n = (size_t)snprintf(p->slug, sizeof p->slug, "%s", m->facts.name);
+    for (int i = 0; i < m->facts.nparams && n < sizeof p->slug; i++)
         n += (size_t)snprintf(p->slug + n, sizeof p->slug - n, "_%s%lld",
-                              m->kernel->params[i].name, (long long)m->param[i]);
+                              m->facts.param[i], (long long)m->param[i]);
     if (n < sizeof p->slug)
         snprintf(p->slug + n, sizeof p->slug - n, "_seed%lld", (long long)m->seed);
     for (char *c = p->slug; *c; c++)
@@ -223,7 +223,7 @@ static int cmp_problem(const void *pa, const void *pb)
     const struct report *r = sorting;
     const struct report_problem *a = pa, *b = pb;
     const struct result_file *x = problem_meta(r, a), *y = problem_meta(r, b);
-    int c = strcmp(x->kernel->name, y->kernel->name);
+    int c = strcmp(x->facts.name, y->facts.name);
     if (c) return c;
     if (x->seed != y->seed) return x->seed < y->seed ? -1 : 1;
     if (a->work != b->work) return a->work < b->work ? -1 : 1;
@@ -264,7 +264,7 @@ static void build_series_axis(struct report *r, struct report_series *s)
 {
     const struct result_file *m0 = problem_meta(r, &r->problem[s->problem[0]]);
     int varying = -1, nvarying = 0;
-    for (int k = 0; k < m0->kernel->nparams; k++)
+    for (int k = 0; k < m0->facts.nparams; k++)
         for (int j = 1; j < s->nproblems; j++)
             if (problem_meta(r, &r->problem[s->problem[j]])->param[k] != m0->param[k]) {
                 varying = k;
@@ -274,10 +274,10 @@ static void build_series_axis(struct report *r, struct report_series *s)
     int is_bytes = 0;
     problem_work(m0, &is_bytes);
     if (nvarying == 1)
-        snprintf(s->axis, sizeof s->axis, "%s", m0->kernel->params[varying].name);
+        snprintf(s->axis, sizeof s->axis, "%s", m0->facts.param[varying]);
     if (nvarying == 1)
         snprintf(s->axis_label, sizeof s->axis_label, "%s (%s)",
-                 m0->kernel->params[varying].name, m0->kernel->params[varying].help);
+                 m0->facts.param[varying], m0->facts.param_help[varying]);
     else
         snprintf(s->axis, sizeof s->axis, "work per repetition (%s, kernel model)",
                  is_bytes ? "GB" : "GFLOP");
@@ -285,8 +285,8 @@ static void build_series_axis(struct report *r, struct report_series *s)
         struct report_problem *p = &r->problem[s->problem[j]];
         p->size = nvarying == 1 ? (double)problem_meta(r, p)->param[varying] : p->work;
     }
-    snprintf(s->slug, sizeof s->slug, "%s_seed%lld", m0->kernel->name, (long long)m0->seed);
-    snprintf(s->title, sizeof s->title, "%s seed=%lld", m0->kernel->name, (long long)m0->seed);
+    snprintf(s->slug, sizeof s->slug, "%s_seed%lld", m0->facts.name, (long long)m0->seed);
+    snprintf(s->title, sizeof s->title, "%s seed=%lld", m0->facts.name, (long long)m0->seed);
 }
 
 static int build_series(struct report *r)
@@ -298,7 +298,7 @@ static int build_series(struct report *r)
         const struct result_file *m = problem_meta(r, &r->problem[a]);
         for (b = a + 1; b < r->nproblems; b++) {
             const struct result_file *n = problem_meta(r, &r->problem[b]);
-            if (n->kernel != m->kernel || n->seed != m->seed)
+            if (strcmp(n->facts.name, m->facts.name) != 0 || n->seed != m->seed)
                 break;
         }
         for (int k = a; k < b; k++)
@@ -306,7 +306,9 @@ static int build_series(struct report *r)
         if (b - a < 2)
             continue;
         struct report_series *s = &r->series[r->nseries];
-        for (int k = a; k < b && s->nproblems < (int)(sizeof s->problem / sizeof s->problem[0]); k++) {
+        if (!(s->problem = calloc((size_t)(b - a), sizeof *s->problem)))
+            return PARITY_EFAIL;
+        for (int k = a; k < b; k++) {
             s->problem[s->nproblems++] = k;
             r->problem[k].series = r->nseries;
         }
@@ -476,16 +478,25 @@ static int machine_of(struct report *r, const struct result_file *m)
     for (int k = 0; k < r->nmachines; k++)
         if (strcmp(r->machine[k], key) == 0)
             return k;
-    int k = r->nmachines < REPORT_MAX_MACHINES ? r->nmachines++ : REPORT_MAX_MACHINES - 1;
+    int k = r->nmachines++; /* room for one per run: build_machines */
     snprintf(r->machine[k], sizeof r->machine[k], "%s", key);
     return k;
 }
 
-static void build_machines(struct report *r)
+static int build_machines(struct report *r)
 {
     const struct campaign *c = r->campaign;
-    size_t used[REPORT_MAX_MACHINES] = {0};
-    int nhosts[REPORT_MAX_MACHINES] = {0};
+    size_t n = (size_t)(c->n ? c->n : 1);
+    size_t *used = calloc(n, sizeof *used);
+    int *nhosts = calloc(n, sizeof *nhosts);
+    r->machine = calloc(n, sizeof *r->machine);
+    r->machine_hosts = calloc(n, sizeof *r->machine_hosts);
+    if (!used || !nhosts || !r->machine || !r->machine_hosts) {
+        free(used);
+        free(nhosts);
+        parity_error("out of memory for the machines of %d runs", c->n);
+        return PARITY_EFAIL;
+    }
     for (int i = 0; i < c->n; i++) {
         const struct result_file *m = &c->run[i].meta;
         r->row[i].machine = machine_of(r, m);
@@ -504,6 +515,9 @@ static void build_machines(struct report *r)
         else if (nhosts[k] == 5 && used[k] < size)
             used[k] += (size_t)snprintf(h + used[k], size - used[k], ", ...");
     }
+    free(used);
+    free(nhosts);
+    return 0;
 }
 
 /* The MPI libraries that ran the campaign's mpi-mode runs (provenance). */
@@ -535,7 +549,7 @@ int report_build(struct report *r)
     r->row = calloc((size_t)(c->n ? c->n : 1), sizeof *r->row);
     if (!r->row)
         return PARITY_EFAIL;
-    build_machines(r);
+    CHECK(build_machines(r));
     build_mpi_libraries(r);
     for (int i = 0; i < c->n; i++)
         row_init(&r->row[i], &c->run[i], r->nmachines > 1, r->nmpi > 1);
@@ -571,144 +585,11 @@ void report_free(struct report *r)
 {
     free(r->row);
     free(r->problem);
+    for (int i = 0; r->series && i < r->nseries; i++)
+        free(r->series[i].problem);
     free(r->series);
+    free(r->machine);
+    free(r->machine_hosts);
     free(r->fit);
     free(r->be);
-}
-
-/* ---- the command ------------------------------------------------------------ */
-
-static void report_usage(FILE *out)
-{
-    fputs("usage: parity report PATH [--out DIR]\n"
-          "\n"
-          "Read every result file under PATH (a campaign folder; runs from several\n"
-          "jobs and hosts may be mixed) and write into DIR (default PATH/report/, or\n"
-          "FILE_report/ for a single result file):\n"
-          "  report.md     per kernel and size: mode, ranks x threads, median time\n"
-          "                [min-max], speedup vs seq with a 95 % bootstrap interval,\n"
-          "                efficiency, Karp-Flatt serial fraction, GFLOP/s, GB/s,\n"
-          "                verdict (as `parity verify`), oversubscription; Amdahl\n"
-          "                fits; break-even sizes; what the campaign shows\n"
-          "  results.csv   one row per run: every /run attribute, timing, verdict\n"
-          "  *.png         speedup and efficiency vs cores, time vs size (gnuplot;\n"
-          "                skipped with one line when gnuplot is not installed)\n"
-          "and print a short summary: headline speedups and any MISMATCH.\n"
-          "\n"
-          "Without a seq run a problem's speedups are relative to its smallest\n"
-          "parallel run (said so); a single repetition gets no interval.\n"
-          "\n"
-          "Exit status: 0 report written; 1 written, but some files were unreadable\n"
-          "and skipped (each named); 2 bad usage, no readable result file, or DIR\n"
-          "cannot be written.  Wrong results do not change it: see `parity verify`.\n",
-          out);
-}
-
-static int make_dirs(const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0777) < 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return mkdir(buf, 0777) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-static int parse_args(int argc, char **argv, const char **path, const char **out)
-{
-    *path = *out = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--out") == 0) {
-            if (i + 1 >= argc) {
-                parity_error("report: --out needs a folder");
-                return PARITY_EUSAGE;
-            }
-            *out = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            parity_error("report: unknown option '%s' (see parity report --help)", argv[i]);
-            return PARITY_EUSAGE;
-        } else if (*path) {
-            parity_error("report: one PATH only (got '%s' and '%s')", *path, argv[i]);
-            return PARITY_EUSAGE;
-        } else {
-            *path = argv[i];
-        }
-    }
-    if (!*path) {
-        parity_error("report: no PATH given (see parity report --help)");
-        return PARITY_EUSAGE;
-    }
-    return 0;
-}
-
-static int report_write_all(struct report *r)
-{
-    char file[4200];
-    if (make_dirs(r->outdir) < 0) {
-        parity_error("%s: cannot create the report folder: %s", r->outdir, strerror(errno));
-        return PARITY_EUSAGE;
-    }
-    report_plots(r);
-    snprintf(file, sizeof file, "%s/report.md", r->outdir);
-    CHECK(report_write_md(r, file));
-    snprintf(file, sizeof file, "%s/results.csv", r->outdir);
-    CHECK(report_write_csv(r, file));
-    return 0;
-}
-
-int cmd_report(int argc, char **argv)
-{
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        report_usage(stdout);
-        return 0;
-    }
-    const char *path, *out;
-    if (parse_args(argc, argv, &path, &out) < 0)
-        return 2;
-    char outdir[4096];
-    struct stat st;
-    size_t len = strlen(path);
-    if (len > 3 && strcmp(path + len - 3, ".h5") == 0)
-        len -= 3;
-    if (out)
-        snprintf(outdir, sizeof outdir, "%s", out);
-    else if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) /* one file: FILE_report/ */
-        snprintf(outdir, sizeof outdir, "%.*s_report", (int)len, path);
-    else
-        snprintf(outdir, sizeof outdir, "%s/report", path);
-    struct campaign c;
-    char *paths[1] = {(char *)path};
-    if (campaign_load(paths, 1, &c) < 0)
-        return 2;
-    if (c.n == 0) {
-        parity_error("%s: no readable result files (*.h5)%s", path,
-                     c.unreadable ? "" : " under this path");
-        campaign_free(&c);
-        return 2;
-    }
-    campaign_judge(&c);
-    struct report *r = calloc(1, sizeof *r);
-    int rc = r ? 0 : PARITY_EFAIL;
-    if (r) {
-        r->path = path;
-        r->outdir = outdir;
-        r->campaign = &c;
-        rc = report_build(r);
-    }
-    if (rc == 0)
-        rc = report_write_all(r);
-    if (rc == 0)
-        report_print_summary(r, stdout);
-    if (r)
-        report_free(r);
-    free(r);
-    int skipped = c.unreadable;
-    campaign_free(&c);
-    if (rc < 0)
-        return parity_exit_code(rc) == 1 ? 2 : parity_exit_code(rc);
-    return skipped ? 1 : 0;
 }

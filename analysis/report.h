@@ -5,6 +5,7 @@
 #ifndef PARITY_REPORT_H
 #define PARITY_REPORT_H
 
+#include "format.h"
 #include "judge.h"
 
 #include "../common/stats.h"
@@ -12,7 +13,6 @@
 #include <stdio.h>
 
 #define REPORT_LEVEL 0.95 /* confidence level of the speedup intervals */
-#define REPORT_MAX_MACHINES 8
 
 /* One run as the report shows it. */
 struct report_row {
@@ -49,7 +49,7 @@ struct report_problem {
 
 /* Problems of one kernel and seed at several sizes, smallest first. */
 struct report_series {
-    int problem[64], nproblems;
+    int *problem, nproblems; /* every size: no cap */
     char axis[64];           /* "n", or "work (GFLOP, kernel model)" */
     char axis_label[256];    /* for plots: "n (number of midpoints)" */
     char slug[160];
@@ -82,6 +82,10 @@ struct report_breakeven {
     double init_seconds;     /* median start-up recorded by the runs */
 };
 
+/* Lines in one plot: more are unreadable.  The report says when a plot
+ * left lines out; every run is still in the tables and results.csv. */
+#define REPORT_PLOT_LINES 48
+
 struct report {
     const char *path, *outdir;
     struct campaign *campaign;
@@ -99,14 +103,15 @@ struct report {
     int nmpi;                /* distinct MPI libraries of the mpi-mode runs */
     char mpi_libraries[256]; /* "Open MPI v4.1.4; MPICH Version: 4.0.2" */
     int nmachines;           /* kinds of machine: CPU model and CPUs online */
-    char machine[REPORT_MAX_MACHINES][200];       /* "AMD EPYC, 2 CPUs online" */
-    char machine_hosts[REPORT_MAX_MACHINES][200]; /* "node1, node2, ..." */
+    char (*machine)[200];       /* [nmachines] "AMD EPYC, 2 CPUs online"; no cap */
+    char (*machine_hosts)[200]; /* [nmachines] "node1, node2, ..." */
     char findings[8][1024];  /* "What this campaign shows" bullets */
     int nfindings;
     char not_shown[8][256];  /* the five things the data could not show */
     int nnot_shown;
     int nplots;              /* PNG files written */
     char plot_status[512];   /* "" or why plots were skipped / failed */
+    int plots_cut;           /* plots that show only their first REPORT_PLOT_LINES lines */
 };
 
 int report_build(struct report *r);
@@ -118,11 +123,5 @@ int report_write_csv(const struct report *r, const char *file);
 void report_print_summary(const struct report *r, FILE *out);
 /* Write the plots (PNG) with gnuplot; fills nplots, plot_status. */
 void report_plots(struct report *r);
-
-/* Shared formatting: "12.3 ms", "1.02 s"; sizes as "1e+06" or "4096". */
-void fmt_seconds(char *buf, size_t size, double s);
-void fmt_size(char *buf, size_t size, double v);
-/* A speedup: "1.97", small ones with two significant digits ("0.0018"). */
-void fmt_ratio(char *buf, size_t size, double v);
 
 #endif

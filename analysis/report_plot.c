@@ -79,9 +79,10 @@ static void gp_cores_axis(FILE *gp, int maxcores, int cpus)
 
 /* The lines of one plot: a label each, and the largest x. */
 struct lines {
-    char name[48][128];
+    char name[REPORT_PLOT_LINES][128];
     int n;
     int maxcores;
+    int cut;        /* a line did not fit: the report says so */
 };
 
 static void add_line(struct lines *l, const char *name)
@@ -89,8 +90,10 @@ static void add_line(struct lines *l, const char *name)
     for (int i = 0; i < l->n; i++)
         if (strcmp(l->name[i], name) == 0)
             return;
-    if (l->n < 48)
+    if (l->n < REPORT_PLOT_LINES)
         snprintf(l->name[l->n++], sizeof l->name[0], "%s", name);
+    else
+        l->cut = 1;
 }
 
 /* Speedup data: per line a block of (cores, speedup, lo, hi, efficiency %,
@@ -183,6 +186,7 @@ static void speedup_plots(struct report *r, int k, FILE *gp)
     snprintf(dat, sizeof dat, "%s_speedup.dat", p->slug);
     if (write_speedup_data(r, p, &l, dat) < 0)
         return;
+    r->plots_cut += 2 * l.cut; /* speedup and efficiency */
     plot_scaling(r, p, &l, dat, 0, gp);
     plot_scaling(r, p, &l, dat, 1, gp);
 }
@@ -196,10 +200,10 @@ static void config_of(const struct report_row *w, char *buf, size_t size)
 static void time_lines(const struct report *r, const struct report_series *s, struct lines *l)
 {
     struct lines all = {.n = 0};
-    int nsizes[48] = {0};
+    int nsizes[REPORT_PLOT_LINES] = {0};
     for (int j = 0; j < s->nproblems; j++) {
         const struct report_problem *p = &r->problem[s->problem[j]];
-        int counted[48] = {0};
+        int counted[REPORT_PLOT_LINES] = {0};
         for (int i = p->lo; i < p->hi; i++) {
             char c[128];
             if (r->row[i].wrong)
@@ -212,6 +216,7 @@ static void time_lines(const struct report *r, const struct report_series *s, st
         }
     }
     l->n = 0;
+    l->cut = all.cut;
     for (int k = 0; k < all.n; k++)
         if (nsizes[k] >= 2)
             add_line(l, all.name[k]);
@@ -252,6 +257,7 @@ static void time_plot(struct report *r, int si, FILE *gp)
     snprintf(dat, sizeof dat, "%s_time.dat", s->slug);
     if (l.n == 0 || write_time_data(r, s, &l, dat) < 0)
         return;
+    r->plots_cut += l.cut;
     snprintf(png, sizeof png, "%s_time.png", s->slug);
     snprintf(title, sizeof title, "%s: time vs problem size (log-log)", s->title);
     gp_header(gp, title, s->axis_label[0] ? s->axis_label : s->axis,

@@ -1,5 +1,6 @@
 /* Writing a report: report.md (tables padded so the raw text reads in a
  * terminal too), results.csv (one row per run) and the terminal summary. */
+#include "format.h"
 #include "report.h"
 #include "table.h"
 
@@ -17,46 +18,6 @@
 #endif
 
 /* ---- formatting ------------------------------------------------------------ */
-
-void fmt_seconds(char *buf, size_t size, double s)
-{
-    if (!isfinite(s))
-        snprintf(buf, size, "—");
-    else if (fabs(s) >= 1)
-        snprintf(buf, size, "%.3g s", s);
-    else if (fabs(s) >= 1e-3)
-        snprintf(buf, size, "%.3g ms", s * 1e3);
-    else
-        snprintf(buf, size, "%.3g µs", s * 1e6);
-}
-
-void fmt_size(char *buf, size_t size, double v)
-{
-    if (!isfinite(v))
-        snprintf(buf, size, "—");
-    else if (v == floor(v) && fabs(v) < 1e5)
-        snprintf(buf, size, "%.0f", v);
-    else
-        snprintf(buf, size, "%.3g", v);
-}
-
-void fmt_ratio(char *buf, size_t size, double v)
-{
-    if (!isfinite(v))
-        snprintf(buf, size, "—");
-    else if (v < 0.1)
-        snprintf(buf, size, "%.2g", v); /* 0.0018, not 0.00 */
-    else
-        snprintf(buf, size, "%.2f", v);
-}
-
-static void fmt_num(char *buf, size_t size, const char *fmt, double v)
-{
-    if (isfinite(v))
-        snprintf(buf, size, fmt, v);
-    else
-        snprintf(buf, size, "—");
-}
 
 static void fmt_speedup(char *buf, size_t size, const struct report *r, int i)
 {
@@ -111,6 +72,10 @@ static void md_header(const struct report *r, FILE *f)
                 c->unreadable, c->unreadable == 1 ? "" : "s");
     if (r->plot_status[0])
         fprintf(f, "\n*%s*\n", r->plot_status);
+    if (r->plots_cut)
+        fprintf(f, "\n*%d plot(s) show only their first %d lines and left the others out; "
+                   "every run is in the tables below and in results.csv.*\n",
+                r->plots_cut, REPORT_PLOT_LINES);
 }
 
 static void md_findings(const struct report *r, FILE *f)
@@ -177,7 +142,7 @@ static void md_fits(const struct report *r, const struct result_file *kernel_of,
               "speedup at 2P", "at 10P");
     for (int i = 0; i < r->nfits; i++) {
         const struct report_fit *fit = &r->fit[i];
-        if (r->row[r->problem[fit->problem].lo].run->meta.kernel != kernel_of->kernel)
+        if (strcmp(r->row[r->problem[fit->problem].lo].run->meta.facts.name, kernel_of->facts.name) != 0)
             continue;
         char n[32], fs[48], rms[32], s2[48] = "—", s10[48] = "—";
         snprintf(n, sizeof n, "%d (P = %d)", fit->npoints, fit->pmax);
@@ -322,13 +287,13 @@ int report_write_md(const struct report *r, const char *file)
     }
     md_header(r, f);
     md_findings(r, f);
-    const struct parity_kernel *kernel = NULL;
+    const struct kernel_facts *kernel = NULL;
     for (int k = 0; k < r->nproblems; k++) {
         const struct result_file *m = &r->row[r->problem[k].lo].run->meta;
-        if (m->kernel != kernel) {
+        if (!kernel || strcmp(m->facts.name, kernel->name) != 0) {
             if (kernel)
                 md_fits(r, &r->row[r->problem[k - 1].lo].run->meta, f);
-            kernel = m->kernel;
+            kernel = &m->facts;
             fprintf(f, "\n## %s — %s\n", kernel->name, kernel->summary);
         }
         md_problem(r, k, f);
@@ -353,22 +318,6 @@ int report_write_md(const struct report *r, const char *file)
 }
 
 /* ---- results.csv ---------------------------------------------------------------- */
-
-static void csv_field(FILE *f, const char *s, int last)
-{
-    if (strpbrk(s, ",\"\n")) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
-    fputc(last ? '\n' : ',', f);
-}
 
 static void csv_num(FILE *f, const char *fmt, double v)
 {
@@ -490,7 +439,8 @@ static void summary_headline(const struct report *r, struct table *t)
     for (int k = 0; k < r->nproblems; k++) {
         const struct report_problem *p = &r->problem[k];
         if (k + 1 < r->nproblems &&
-            r->row[r->problem[k + 1].lo].run->meta.kernel == r->row[p->lo].run->meta.kernel)
+            strcmp(r->row[r->problem[k + 1].lo].run->meta.facts.name,
+                   r->row[p->lo].run->meta.facts.name) == 0)
             continue; /* not the kernel's largest */
         int shown = 0;
         for (int i = p->lo; i < p->hi; i++) {
@@ -544,4 +494,7 @@ void report_print_summary(const struct report *r, FILE *out)
         fprintf(out, "  skipped (unreadable): %s\n", r->campaign->skipped.path[i]);
     if (r->plot_status[0])
         fprintf(out, "  %s\n", r->plot_status);
+    if (r->plots_cut)
+        fprintf(out, "  %d plot(s) show only their first %d lines (the others are left out)\n",
+                r->plots_cut, REPORT_PLOT_LINES);
 }

@@ -20,7 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SCHEMA_VERSION 1
+/* The newest schema this parity reads; it reads every older one too (1:
+ * the kernel's facts come from this binary's tables; 2: from /kernel). */
+#define SCHEMA_VERSION 2
 
 /* Limits of what parity run can have written (drivers/options.c); anything
  * past them is a damaged file, not a run. */
@@ -41,7 +43,7 @@ static int fault(struct result_file *r, enum read_fault why, const char *fmt, ..
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    text_escape(r->path, path, sizeof path);
+    parity_escape(r->path, path, sizeof path);
     parity_error("%s: %s", path, what);
     r->fault = why;
     return PARITY_EUSAGE;
@@ -50,6 +52,30 @@ static int fault(struct result_file *r, enum read_fault why, const char *fmt, ..
 static int fail(struct result_file *r, const char *what)
 {
     return fault(r, READ_DAMAGED, "%s", what);
+}
+
+/* One attribute as text, whatever its type: 0, or -1 if it is missing,
+ * not a single value, or neither a string, an integer nor a float. */
+static int attr_text(hid_t loc, const char *name, char *buf, size_t size)
+{
+    hid_t attr = H5Aexists(loc, name) > 0 ? H5Aopen(loc, name, H5P_DEFAULT) : H5I_INVALID_HID;
+    hid_t type = attr >= 0 ? H5Aget_type(attr) : H5I_INVALID_HID;
+    H5T_class_t cls = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
+    if (type >= 0) H5Tclose(type);
+    if (attr >= 0) H5Aclose(attr);
+    int64_t i;
+    double d;
+    if (cls == H5T_STRING)
+        return h5_attr_get_string(loc, name, buf, size);
+    if (cls == H5T_INTEGER && h5_attr_get_int64(loc, name, &i) == 0) {
+        snprintf(buf, size, "%lld", (long long)i);
+        return 0;
+    }
+    if (cls == H5T_FLOAT && h5_attr_get_double(loc, name, &d) == 0) {
+        snprintf(buf, size, "%.17g", d);
+        return 0;
+    }
+    return -1;
 }
 
 /* Every /run attribute as text, whatever its type. */
@@ -61,22 +87,8 @@ static herr_t collect_run_attr(hid_t loc, const char *name, const H5A_info_t *in
     if (r->nrun_attrs >= RESULT_MAX_RUN_ATTRS)
         return 0;
     struct run_attr *a = &r->run_attr[r->nrun_attrs];
-    hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
-    hid_t type = attr >= 0 ? H5Aget_type(attr) : H5I_INVALID_HID;
-    H5T_class_t cls = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
-    if (type >= 0) H5Tclose(type);
-    if (attr >= 0) H5Aclose(attr);
-    int64_t i;
-    double d;
-    int ok = 0;
-    text_escape(name, a->name, sizeof a->name);
-    if (cls == H5T_STRING)
-        ok = h5_attr_get_string(loc, name, a->value, sizeof a->value) == 0;
-    else if (cls == H5T_INTEGER && (ok = h5_attr_get_int64(loc, name, &i) == 0))
-        snprintf(a->value, sizeof a->value, "%lld", (long long)i);
-    else if (cls == H5T_FLOAT && (ok = h5_attr_get_double(loc, name, &d) == 0))
-        snprintf(a->value, sizeof a->value, "%.17g", d);
-    r->nrun_attrs += ok;
+    parity_escape(name, a->name, sizeof a->name);
+    r->nrun_attrs += attr_text(loc, name, a->value, sizeof a->value) == 0;
     return 0;
 }
 
@@ -89,16 +101,21 @@ static int one_of(const char *s, const char *a, const char *b, const char *c)
  * "-1x2", threads=2^62, reps=0, a seq run with 4 ranks). */
 static int check_run(struct result_file *r)
 {
-    const struct parity_kernel *k = r->kernel;
+    const struct kernel_facts *k = &r->facts;
     if (!one_of(r->mode, "seq", "omp", "mpi"))
         return fault(r, READ_DAMAGED, "/run mode '%s' is not seq, omp or mpi", r->mode);
     if (!one_of(r->reduce, "repro", "fast", NULL))
         return fault(r, READ_DAMAGED, "/run reduce '%s' is not repro or fast", r->reduce);
     if (!one_of(r->store, "full", "digest", NULL))
         return fault(r, READ_DAMAGED, "/run store '%s' is not full or digest", r->store);
-    if (kernel_variant_index(k, r->variant) < 0)
-        return fault(r, READ_ELSEWHERE, "%s has no variant '%s' in this parity", k->name,
-                     r->variant);
+    /* A file's own facts must list its variant; the built-in tables of this
+     * parity may just be older than the file. */
+    if (facts_variant_index(k, r->variant) < 0)
+        return k->from_file
+                   ? fault(r, READ_DAMAGED, "/run variant '%s' is not one of /kernel variants",
+                           r->variant)
+                   : fault(r, READ_ELSEWHERE, "%s has no variant '%s' in this parity", k->name,
+                           r->variant);
     if (r->ranks < 1 || r->ranks > MAX_RANKS || r->threads < 1 || r->threads > MAX_THREADS)
         return fault(r, READ_DAMAGED, "impossible /run ranks=%lld threads=%lld",
                      (long long)r->ranks, (long long)r->threads);
@@ -109,16 +126,57 @@ static int check_run(struct result_file *r)
         return fault(r, READ_DAMAGED, "impossible /run reps=%lld warmup=%lld",
                      (long long)r->reps, (long long)r->warmup);
     for (int i = 0; i < k->nparams; i++)
-        if (r->param[i] < k->params[i].min || r->param[i] > k->params[i].max)
+        if (r->param[i] < k->param_min[i] || r->param[i] > k->param_max[i])
             return fault(r, READ_DAMAGED, "/run %s=%lld is outside %s's range [%lld, %lld]",
-                         k->params[i].name, (long long)r->param[i], k->name,
-                         (long long)k->params[i].min, (long long)k->params[i].max);
+                         k->param[i], (long long)r->param[i], k->name,
+                         (long long)k->param_min[i], (long long)k->param_max[i]);
+    return 0;
+}
+
+/* Schema 2: what the file says about its kernel, in /kernel (README "Result
+ * files").  Every attribute but version is required; the facts must pass
+ * facts_validate, else the file is damaged. */
+static int read_kernel_facts(hid_t file, struct result_file *r)
+{
+    struct kernel_facts *f = &r->facts;
+    hid_t g = H5Lexists(file, "kernel", H5P_DEFAULT) > 0 ? H5Gopen2(file, "kernel", H5P_DEFAULT)
+                                                        : H5I_INVALID_HID;
+    if (g < 0)
+        return fail(r, "schema 2 file without a readable /kernel group");
+    int e = 0, nhelp = -1, nmin = -1, nmax = -1;
+    f->from_file = 1;
+    e |= h5_attr_get_string(g, "summary", f->summary, sizeof f->summary);
+    if (H5Aexists(g, "version") > 0) {
+        e |= h5_attr_get_string(g, "version", f->version, sizeof f->version);
+        f->has_version = 1;
+    }
+    e |= h5_attr_get_int64(g, "api_version", &f->api_version);
+    e |= h5_attr_get_strings(g, "params", f->param[0], FACTS_NAME, FACTS_MAX_PARAMS,
+                             &f->nparams);
+    e |= h5_attr_get_strings(g, "param_help", f->param_help[0], FACTS_LINE, FACTS_MAX_PARAMS,
+                             &nhelp);
+    e |= h5_attr_get_int64s(g, "param_min", f->param_min, FACTS_MAX_PARAMS, &nmin);
+    e |= h5_attr_get_int64s(g, "param_max", f->param_max, FACTS_MAX_PARAMS, &nmax);
+    e |= h5_attr_get_strings(g, "variants", f->variant[0], FACTS_NAME, FACTS_MAX_VARIANTS,
+                             &f->nvariants);
+    e |= h5_attr_get_double(g, "verify_rtol", &f->rtol);
+    e |= h5_attr_get_double(g, "verify_atol", &f->atol);
+    e |= h5_attr_get_strings(g, "bitwise_variants", f->bitwise[0], FACTS_NAME,
+                             FACTS_MAX_VARIANTS, &f->nbitwise);
+    e |= h5_attr_get_strings(g, "problem_keys", f->key[0], FACTS_NAME, FACTS_MAX_KEYS,
+                             &f->nkeys);
+    H5Gclose(g);
+    if (e)
+        return fail(r, "/kernel attributes missing, unreadable, too many or too long");
+    if (nhelp != f->nparams || nmin != f->nparams || nmax != f->nparams)
+        return fail(r, "/kernel params, param_help, param_min and param_max differ in length");
     return 0;
 }
 
 static int read_run(hid_t file, struct result_file *r)
 {
     char kernel[64];
+    struct kernel_facts *f = &r->facts;
     hid_t run = H5Gopen2(file, "run", H5P_DEFAULT);
     if (run < 0)
         return fail(r, "no /run group (not a complete parity result file)");
@@ -135,18 +193,39 @@ static int read_run(hid_t file, struct result_file *r)
     e |= h5_attr_get_int64(run, "warmup", &r->warmup);
     if (h5_attr_get_string(run, "store", r->store, sizeof r->store) < 0)
         snprintf(r->store, sizeof r->store, "full");
-    if (e == 0 && !(r->kernel = kernel_find(kernel))) {
+    if (e) {
         H5Gclose(run);
-        /* a newer parity's kernel, or a damaged name: either way keep it */
-        return fault(r, READ_ELSEWHERE, "kernel '%s' is not known to this parity", kernel);
+        return fail(r, "incomplete /run attributes");
     }
-    for (int i = 0; e == 0 && i < r->kernel->nparams; i++)
-        e |= h5_attr_get_int64(run, r->kernel->params[i].name, &r->param[i]);
+    int rc = 0;
+    if (r->schema >= 2) {
+        char why[256];
+        rc = read_kernel_facts(file, r);
+        kernel[sizeof f->name - 1] = '\0'; /* a longer name fails validation (32) */
+        memcpy(f->name, kernel, sizeof f->name);
+        if (rc == 0 && facts_validate(f, why, sizeof why) < 0)
+            rc = fault(r, READ_DAMAGED, "/kernel: %s", why);
+    } else if (analysis_builtin_facts(kernel, f) < 0) {
+        /* a v1 file of a newer parity's kernel, or a damaged name: keep it */
+        rc = fault(r, READ_ELSEWHERE, "kernel '%s' is not known to this parity (a schema 1 "
+                                      "file does not describe its kernel)", kernel);
+    }
+    /* Facts from this parity's tables that the file does not match (a v1
+     * file of a parity whose kernel had other parameters) say nothing about
+     * damage: such a file may be good elsewhere. */
+    enum read_fault why = f->from_file ? READ_DAMAGED : READ_ELSEWHERE;
+    for (int i = 0; rc == 0 && i < f->nparams; i++)
+        if (h5_attr_get_int64(run, f->param[i], &r->param[i]) < 0)
+            rc = fault(r, why, "/run parameter %s is missing or not an integer%s", f->param[i],
+                       f->from_file ? "" : " (as this parity's kernel has it)");
+    for (int i = 0; rc == 0 && i < f->nkeys; i++)
+        if (attr_text(run, f->key[i], r->key_value[i], sizeof r->key_value[i]) < 0)
+            rc = fault(r, why, "/run %s (a problem key) is missing or unreadable", f->key[i]);
     hsize_t idx = 0;
-    if (e == 0)
+    if (rc == 0)
         H5Aiterate2(run, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_run_attr, r);
     H5Gclose(run);
-    return e ? fail(r, "incomplete /run attributes") : check_run(r);
+    return rc ? rc : check_run(r);
 }
 
 /* Every HDF5 filter the dataset was written with can be run here (a
@@ -261,7 +340,7 @@ static herr_t collect_digest(hid_t loc, const char *name, const H5A_info_t *info
     struct result_file *r = w->r;
     if (strncmp(name, "digest_", 7) != 0)
         return 0;
-    if (r->narrays >= PARITY_MAX_ARRAYS || strlen(name + 7) >= sizeof r->array[0].name ||
+    if (r->narrays >= RESULT_MAX_ARRAYS || strlen(name + 7) >= sizeof r->array[0].name ||
         name[7] == '\0') {
         w->bad = 1;
         return 0;
@@ -371,7 +450,10 @@ static int read_check(hid_t file, struct result_file *r)
     int e = h5_attr_get_int64(c, "passed", &passed);
     e |= h5_attr_get_double(c, "error", &r->check_error);
     e |= h5_attr_get_double(c, "bound", &r->check_bound);
-    h5_attr_get_string(c, "what", r->check_what, sizeof r->check_what);
+    /* what the self-check compares with: part of the kernel's facts in schema 2 */
+    int what = h5_attr_get_string(c, "what", r->check_what, sizeof r->check_what);
+    if (r->schema >= 2)
+        e |= what;
     r->check_passed = passed == 1;
     H5Gclose(c);
     if (e == 0 && passed != 0 && passed != 1)
@@ -460,9 +542,10 @@ int result_read(const char *path, struct result_file *r, int load_arrays)
     else if (version > SCHEMA_VERSION) /* a newer parity's file: may be good */
         rc = fault(r, READ_ELSEWHERE, "schema version %lld, this parity reads version %d",
                    (long long)version, SCHEMA_VERSION);
-    else if (version != SCHEMA_VERSION)
-        rc = fault(r, READ_DAMAGED, "schema version %lld, this parity reads version %d",
+    else if (version < 1)
+        rc = fault(r, READ_DAMAGED, "schema version %lld, this parity reads versions 1 to %d",
                    (long long)version, SCHEMA_VERSION);
+    r->schema = version;
     if (rc == 0) read_provenance(file, r);
     if (rc == 0) rc = read_run(file, r);
     if (rc == 0) rc = read_result(file, r, load_arrays);

@@ -1,9 +1,11 @@
-/* Reading a parity result file back (schema version 1).  Used by verify,
- * info and the later analysis commands. */
+/* Reading a parity result file back (schema versions 1 and 2).  Used by
+ * verify, info, report and compare.  What the judge needs to know about the
+ * kernel comes from the file (schema 2) or, for schema 1, from the built-in
+ * tables through the hook of facts.h: never from a kernel header. */
 #ifndef PARITY_RESULT_READ_H
 #define PARITY_RESULT_READ_H
 
-#include "../kernels/registry.h"
+#include "facts.h"
 #include "placement_read.h"
 
 #include <stdint.h>
@@ -21,6 +23,8 @@ struct result_array {
 };
 
 #define RESULT_MAX_RUN_ATTRS 32
+/* Arrays in one file (the kernel API's limit is 6; a newer parity's more). */
+#define RESULT_MAX_ARRAYS 16
 
 /* Why a file could not be read.  The sweep's resume redoes only DAMAGED
  * files (and keeps them, in quarantine); a file that cannot be read HERE may
@@ -41,16 +45,18 @@ struct run_attr {
 struct result_file {
     char path[4096];
     enum read_fault fault;       /* why result_read failed (READ_OK if it did not) */
-    const struct parity_kernel *kernel; /* from the registry */
+    int64_t schema;              /* schema_version: 1 or 2 */
+    struct kernel_facts facts;   /* the kernel: the file's /kernel, or built-in (v1) */
     char mode[16], reduce[16], variant[64], preset[32], store[16];
     int64_t ranks, threads, seed, reps, warmup;
-    int64_t param[PARITY_MAX_PARAMS]; /* in the kernel's parameter order */
+    int64_t param[FACTS_MAX_PARAMS]; /* in the order of facts.param */
+    char key_value[FACTS_MAX_KEYS][64]; /* facts.key's /run values, as text */
     char hostname[256], created_utc[32], cflags[512], git_commit[64];
     char cpu_model[128], slurm_job_id[32];
     int64_t cores_online;
     uint64_t digest;
     int narrays;
-    struct result_array array[PARITY_MAX_ARRAYS];
+    struct result_array array[RESULT_MAX_ARRAYS];
     int check_passed;
     double check_error, check_bound;
     char check_what[512];

@@ -25,7 +25,7 @@ static void print_row(const struct judged_run *e, const char *verdict, const cha
 {
     const struct result_file *r = &e->meta;
     char shown[1200];
-    text_escape(detail, shown, sizeof shown); /* details quote file names */
+    parity_escape(detail, shown, sizeof shown); /* details quote file names */
     char nodes[24] = "?"; /* hosts of the ranks, from /placement */
     if (r->spread.nodes > 0)
         snprintf(nodes, sizeof nodes, "%lld", (long long)r->spread.nodes);

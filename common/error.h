@@ -3,7 +3,7 @@
  * Functions that act return an int: 0 on success, a negative PARITY_E* code
  * on failure.  The first failure prints one line that says what and where;
  * callers pass the code up with CHECK(), which adds nothing to the message so
- * the user sees one line, not a stack of them.  PARITY_DEBUG=1 adds file:line. */
+ * the user sees one line, not a stack of them. */
 #ifndef PARITY_ERROR_H
 #define PARITY_ERROR_H
 
@@ -19,25 +19,21 @@ enum parity_status {
 /* Print "parity: <message>" on stderr, once, as one line. */
 void parity_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Same, with the source location when PARITY_DEBUG is set (via ERROR()). */
-void parity_error_at(const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* The last message printed, without "parity: " (for listings of what was
  * skipped); "" before the first. */
 const char *parity_last_error(void);
 
-/* Copy `text` into out[size] with every byte that is not printable ASCII
- * (and the backslash) written as \xHH, so a message shows exactly what was
- * typed ("pi\x01", not "pi").  Returns out. */
+/* Copy `text` into out[size] with every byte that is neither printable
+ * ASCII nor part of a well-formed UTF-8 character (C1 controls excluded), and
+ * the backslash, written as \xHH: a message or a name read from a file
+ * shows exactly what was there ("pi\x01", not "pi" and a terminal code),
+ * while "µs" stays "µs".  Cut at a whole character.  Returns out. */
 const char *parity_escape(const char *text, char *out, size_t size);
 
 /* While on, parity_error() only records the message (parity_last_error)
  * instead of printing it: MPI ranks gather their messages so that one line
  * is printed, by rank 0, for a failure several ranks saw. */
 void parity_error_hold(int on);
-
-#define ERROR(...) parity_error_at(__FILE__, __LINE__, __VA_ARGS__)
 
 /* Propagate a negative status; the callee already said what went wrong. */
 #define CHECK(expr)                                                            \

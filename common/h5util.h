@@ -20,16 +20,22 @@ int h5_attr_put_double(hid_t loc, const char *name, double value);
  * (scalar or one-element array) of the right class is refused (-1), so a
  * file can never make them write past `value`.  Strings of any stored length
  * are read with a bounded memory type (no stack or heap buffer sized by the
- * file): longer ones are cut to size-1 bytes.  Control characters in a string
- * come back escaped (\xNN), since callers print what files say. */
+ * file): longer ones are cut to size-1 bytes.  They come back escaped by
+ * parity_escape (common/error.h), since callers print what files say. */
 int h5_attr_get_string(hid_t loc, const char *name, char *buf, size_t size);
 int h5_attr_get_int64(hid_t loc, const char *name, int64_t *value);
 int h5_attr_get_uint64(hid_t loc, const char *name, uint64_t *value);
 int h5_attr_get_double(hid_t loc, const char *name, double *value);
 
-/* Copy `in` into out[size] with bytes below 0x20 and 0x7f written as \xNN
- * (a name like "pi\x01" prints as such, not as "pi" and a terminal code). */
-void text_escape(const char *in, char *out, size_t size);
+/* Lists: a 1-D attribute of n elements (n may be 0).  Strings are written
+ * fixed-length; read back, fixed- or variable-length (h5py), into
+ * out[max][width], each escaped like h5_attr_get_string.  A list of more
+ * than max elements, or with a string of width bytes or more, is refused
+ * (-1), never cut: a cut name would be another name. */
+int h5_attr_put_strings(hid_t loc, const char *name, int n, const char *const *values);
+int h5_attr_put_int64s(hid_t loc, const char *name, int n, const int64_t *values);
+int h5_attr_get_strings(hid_t loc, const char *name, char *out, size_t width, int max, int *n);
+int h5_attr_get_int64s(hid_t loc, const char *name, int64_t *out, int max, int *n);
 
 /* Write a whole small dataset (serial; rank 0). dims has ndims entries. */
 int h5_put_doubles(hid_t loc, const char *name, int ndims, const hsize_t *dims,

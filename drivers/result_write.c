@@ -6,7 +6,10 @@
  * failures, a full tmpfs) and tests/cli/modes.bats. */
 #include "result_write.h"
 
+#include "kernel_facts.h"
+
 #include "../common/error.h"
+#include "../common/fsutil.h"
 #include "../common/h5util.h"
 
 #include <ctype.h>
@@ -25,30 +28,6 @@
 /* Set when an HDF5 file failed to close: HDF5 would close it again at exit
  * and crash (H5F_term_package), so main() must not call H5close then. */
 int result_hdf5_unsafe;
-
-static int make_dirs(const char *dir)
-{
-    char buf[PATH_MAX];
-    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf) {
-        parity_error("folder name is %zu characters long, longer than PATH_MAX (%d)",
-                     strlen(dir), PATH_MAX - 1);
-        return PARITY_EUSAGE;
-    }
-    for (char *p = buf + 1; ; p++) {
-        if (*p == '/' || *p == '\0') {
-            char c = *p;
-            *p = '\0';
-            if (mkdir(buf, 0777) < 0 && errno != EEXIST) {
-                parity_error("cannot create folder %s: %s", buf, strerror(errno));
-                return PARITY_EUSAGE;
-            }
-            *p = c;
-            if (c == '\0')
-                break;
-        }
-    }
-    return 0;
-}
 
 /* The folder a path goes into ("." for a bare name). */
 static void folder_of(const char *path, char *dir, size_t size)
@@ -188,6 +167,8 @@ static int check_folder(const char *path, double bytes)
 
 int result_prepare(const struct run_config *cfg, double bytes, char *path, size_t size)
 {
+    struct kernel_facts facts; /* refused before computing, not after */
+    CHECK(kernel_facts_of(cfg->ctx.kernel, &facts));
     CHECK(result_path(cfg, path, size));
     struct stat st;
     if (cfg->out_file && !cfg->overwrite && lstat(path, &st) == 0) {
@@ -385,6 +366,9 @@ int result_write_blocks(const char *tmp_path, const struct parity_output *out,
     return PARITY_OK;
 }
 
+/* Root attributes: where the result came from (parity build, machine, job).
+ * Provenance of what ran belongs here too (a plugin kernel's path and file
+ * digest): add it below; a reader takes what it knows and ignores the rest. */
 static int write_provenance(hid_t file, const struct run_record *rec)
 {
     const struct provenance *p = &rec->prov;
@@ -411,6 +395,9 @@ static int write_provenance(hid_t file, const struct run_record *rec)
     return e ? -1 : 0;
 }
 
+/* /run: what was run.  These attributes describe this run only; what
+ * describes the kernel goes to /kernel (write_kernel), what describes the
+ * build and the machine to the root (write_provenance). */
 static int write_run(hid_t group, const struct run_config *cfg)
 {
     const struct parity_ctx *c = &cfg->ctx;
@@ -429,6 +416,42 @@ static int write_run(hid_t group, const struct run_config *cfg)
     e |= h5_attr_put_string(group, "store", cfg->store_full ? "full" : "digest");
     for (int i = 0; i < k->nparams; i++)
         e |= h5_attr_put_int64(group, k->params[i].name, c->param[i]);
+    return e ? -1 : 0;
+}
+
+/* Pointers to the rows of a facts name table, for h5_attr_put_strings. */
+static const char *const *rows(const char *first, size_t width, int n, const char **buf)
+{
+    for (int i = 0; i < n; i++)
+        buf[i] = first + (size_t)i * width;
+    return buf;
+}
+
+/* /kernel (schema 2): everything verify, report, compare and info need to
+ * know about the kernel, so that a parity without this kernel (a user's
+ * plugin, another version) judges the file by what the file says. */
+static int write_kernel(hid_t group, const struct kernel_facts *f)
+{
+    const char *names[FACTS_MAX_KEYS];
+    int e = 0;
+    e |= h5_attr_put_string(group, "summary", f->summary);
+    if (f->has_version)
+        e |= h5_attr_put_string(group, "version", f->version);
+    e |= h5_attr_put_int64(group, "api_version", f->api_version);
+    e |= h5_attr_put_strings(group, "params", f->nparams,
+                             rows(f->param[0], FACTS_NAME, f->nparams, names));
+    e |= h5_attr_put_strings(group, "param_help", f->nparams,
+                             rows(f->param_help[0], FACTS_LINE, f->nparams, names));
+    e |= h5_attr_put_int64s(group, "param_min", f->nparams, f->param_min);
+    e |= h5_attr_put_int64s(group, "param_max", f->nparams, f->param_max);
+    e |= h5_attr_put_strings(group, "variants", f->nvariants,
+                             rows(f->variant[0], FACTS_NAME, f->nvariants, names));
+    e |= h5_attr_put_double(group, "verify_rtol", f->rtol);
+    e |= h5_attr_put_double(group, "verify_atol", f->atol);
+    e |= h5_attr_put_strings(group, "bitwise_variants", f->nbitwise,
+                             rows(f->bitwise[0], FACTS_NAME, f->nbitwise, names));
+    e |= h5_attr_put_strings(group, "problem_keys", f->nkeys,
+                             rows(f->key[0], FACTS_NAME, f->nkeys, names));
     return e ? -1 : 0;
 }
 
@@ -519,7 +542,9 @@ int result_write_metadata(const char *tmp_path, const char *path,
                           const struct run_record *rec)
 {
     int rc = PARITY_EFAIL;
-    hid_t file = H5I_INVALID_HID, run = H5I_INVALID_HID, timing = H5I_INVALID_HID,
+    struct kernel_facts facts;
+    hid_t file = H5I_INVALID_HID, run = H5I_INVALID_HID, kernel = H5I_INVALID_HID,
+          timing = H5I_INVALID_HID,
           metrics = H5I_INVALID_HID, result = H5I_INVALID_HID,
           check = H5I_INVALID_HID, fapl = H5I_INVALID_HID;
     /* No sieve buffer: small datasets are then written inside H5Dwrite, whose
@@ -532,6 +557,9 @@ int result_write_metadata(const char *tmp_path, const char *path,
     if (write_provenance(file, rec) < 0)
         goto out;
     if ((run = make_group(file, "run")) < 0 || write_run(run, rec->cfg) < 0)
+        goto out;
+    if (kernel_facts_of(rec->cfg->ctx.kernel, &facts) < 0 ||
+        (kernel = make_group(file, "kernel")) < 0 || write_kernel(kernel, &facts) < 0)
         goto out;
     if ((timing = make_group(file, "timing")) < 0 || write_timing(timing, rec) < 0)
         goto out;
@@ -552,6 +580,7 @@ out:
     if (result >= 0) H5Gclose(result);
     if (metrics >= 0) H5Gclose(metrics);
     if (timing >= 0) H5Gclose(timing);
+    if (kernel >= 0) H5Gclose(kernel);
     if (run >= 0) H5Gclose(run);
     if (close_file(file) < 0)
         rc = PARITY_EFAIL;

@@ -1,4 +1,4 @@
-/* Writing one result file (HDF5 schema version 1, see README "Result files").
+/* Writing one result file (HDF5 schema version 2, see README "Result files").
  *
  * Only rank 0 ever calls HDF5 (serial sec2 driver), so a failure inside HDF5
  * is one process's failure, never a collective call left half-done:
@@ -20,7 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RESULT_SCHEMA_VERSION 1
+/* 2: the file describes its kernel (/kernel: summary, parameters, variants,
+ * verify policy, problem keys), so any parity can judge it (analysis/facts.h). */
+#define RESULT_SCHEMA_VERSION 2
 
 /* Everything measured about a run, gathered on rank 0. */
 struct run_record {

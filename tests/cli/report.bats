@@ -251,7 +251,52 @@ csv() {
     run --separate-stderr parity report "$R" --out /proc/parity-report
     [ "$status" -eq 2 ]
     assert_one_line_error
+    # --out naming a file, or a folder under one: one line, nothing written
+    touch "$BATS_TEST_TMPDIR/plain"
+    for out in "$BATS_TEST_TMPDIR/plain" "$BATS_TEST_TMPDIR/plain/rep"; do
+        run --separate-stderr parity report "$R" --out "$out"
+        echo "$out: $status $stderr"
+        [ "$status" -eq 2 ]
+        assert_one_line_error
+    done
+    [[ "$stderr" == *"cannot create folder $BATS_TEST_TMPDIR/plain/rep: Not a directory" ]]
+    [ -f "$BATS_TEST_TMPDIR/plain" ] && [ ! -s "$BATS_TEST_TMPDIR/plain" ]
     run parity report --help
     [ "$status" -eq 0 ]
     [[ "$output" == usage:* ]]
+}
+
+@test "no silent caps: 65 sizes in a series, 50 kinds of machine; a plot with more than 48 lines says so" {
+    command -v gnuplot >/dev/null || skip "gnuplot not installed (the plots are what is checked)"
+    W="$BATS_TEST_TMPDIR/wide"
+    mkdir -p "$W/sizes" "$W/machines"
+    parity run pi --n 1000 --reps 3 --out "$W/seq.h5" --quiet
+    parity run pi --n 1000 --reps 3 --mode omp --threads 2 --out "$W/omp.h5" --quiet
+    # copies that differ only where the caps were: the size (n) and the CPU model
+    "$(h5py_python)" - "$W" <<'PY'
+import shutil, sys, h5py, numpy as np
+w = sys.argv[1]
+for k in range(65):
+    f = "%s/sizes/seq_%d.h5" % (w, k)
+    shutil.copy(w + "/seq.h5", f)
+    with h5py.File(f, "r+") as h:
+        h["run"].attrs["n"] = np.int64(1000 + k)
+for k in range(50):
+    for mode in ("seq", "omp"):
+        f = "%s/machines/%s_%d.h5" % (w, mode, k)
+        shutil.copy("%s/%s.h5" % (w, mode), f)
+        with h5py.File(f, "r+") as h:
+            h.attrs["cpu_model"] = np.bytes_("CPU model %d" % k)
+PY
+    run parity report "$W/sizes"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(grep -c '^[0-9]' "$W/sizes/report/gnuplot/pi_seed1_time.dat")" -eq 65 ]
+    run ! grep -q 'left the others out' "$W/sizes/report/report.md"
+    run parity report "$W/machines"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(grep -o '[*][*]m[0-9]*[*][*] = CPU model' "$W/machines/report/report.md" | sort -u | wc -l)" -eq 50 ]
+    grep -q '^\*2 plot(s) show only their first 48 lines and left the others out' "$W/machines/report/report.md"
+    [[ "$output" == *"2 plot(s) show only their first 48 lines (the others are left out)"* ]]
 }

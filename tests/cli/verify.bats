@@ -57,10 +57,10 @@ setup_file() {
     [[ "$output" == *"NO BASELINE"* ]]
 }
 
-@test "h5dump reads a result file and shows schema version 1" {
+@test "h5dump reads a result file and shows schema version 2" {
     run h5dump -A "$D/pi_omp.h5"
     [ "$status" -eq 0 ]
-    for g in run timing metrics result check; do
+    for g in run kernel timing metrics result check; do
         [[ "$output" == *"GROUP \"$g\""* ]] || { echo "no /$g"; false; }
     done
     for a in schema_version git_commit created_utc hostname cpu_model cores_online compiler \
@@ -70,7 +70,7 @@ setup_file() {
     run h5dump -d /timing/wall "$D/pi_omp.h5"
     [[ "$output" == *"DATASPACE  SIMPLE { ( 5 ) / ( 5 ) }"* ]]
     run h5dump -a /schema_version "$D/pi_omp.h5"
-    [[ "$output" == *"(0): 1"* ]]
+    [[ "$output" == *"(0): 2"* ]]
 }
 
 @test "parity info shows the run, its check and digest" {
@@ -154,7 +154,7 @@ mutate() { # SRC DST NAME
         assert_one_line_error
     done
     run --separate-stderr parity info "$B/control-char-kernel.h5"
-    [[ "$stderr" == *"kernel 'pi\\x01' is not known"* ]]
+    [[ "$stderr" == *"kernel name 'pi\\x01' is not"* ]]
     run --separate-stderr parity info "$B/impossible-ranks-negative.h5"
     [[ "$stderr" == *"impossible /run ranks=-1"* ]]
 }

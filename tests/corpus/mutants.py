@@ -46,7 +46,7 @@ def fixed_string(value):
 
 
 # ---- structural: delete -------------------------------------------------
-for group in ("run", "result", "timing", "check", "placement"):
+for group in ("run", "kernel", "result", "timing", "check", "placement"):
     mutant("del-group-" + group, "damaged")(
         lambda f, a, g=group: f.__delitem__(g))
 for attr in ("kernel", "mode", "ranks", "threads", "reps", "seed"):
@@ -208,6 +208,16 @@ def _(f, a):
     f["run"].attrs["kernel"] = fixed_string(k + b"\x01")
 
 
+@mutant("kernel-rtol-nan", "damaged")         # schema 2: the verify policy is data
+def _(f, a):
+    f["kernel"].attrs["verify_rtol"] = np.float64("nan")
+
+
+@mutant("kernel-variants-empty", "damaged")
+def _(f, a):
+    f["kernel"].attrs["variants"] = np.array([], dtype="S1")
+
+
 @mutant("schema-newer", "damaged")            # cannot read here: still non-zero
 def _(f, a):
     f.attrs["schema_version"] = np.int64(99)
@@ -316,6 +326,9 @@ def logical(path):
             "placement": {k: val(f["placement"].attrs[k])
                           for k in ("cpus_available", "oversubscribed")},
             "metrics": {k: val(f["metrics"].attrs[k]) for k in f["metrics"].attrs},
+            # schema 2: the kernel's facts (verify policy, problem keys)
+            "kernel": ({k: val(f["kernel"].attrs[k]) for k in f["kernel"].attrs}
+                       if "kernel" in f else None),
         }
 
 

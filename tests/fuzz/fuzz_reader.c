@@ -9,6 +9,7 @@
 #include "../../analysis/judge.h"
 #include "../../analysis/result_read.h"
 #include "../../common/h5util.h"
+#include "../../drivers/kernel_facts.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -61,6 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     h5_quiet();
     quiet_stdout();
+    analysis_set_builtin_facts(builtin_kernel_facts); /* as parity's main() does */
     const char *path = input_path();
     if (write_input(path, data, size) < 0)
         return 0;
