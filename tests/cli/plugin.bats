@@ -44,9 +44,9 @@ setup() {
     mkdir -p "$OUT"
 }
 
-# /result's digest attribute of a result file (every array, every element).
+# The /result digest `parity info` shows (every array, every element).
 digest_of() {
-    h5dump -a /result/digest "$1" | awk '/\(0\):/ {print $2}'
+    parity info "$1" | awk '$1 == "result" && $2 == "digest" {sub(/,$/, "", $3); print $3}'
 }
 
 # A root attribute of a result file, as text.
@@ -117,6 +117,33 @@ root_attr() {
         [ "$(digest_of "$f")" = "$ref" ] || { echo "$f: $(digest_of "$f") != $ref"; false; }
     done
     [ "$(ls "$OUT"/*.h5 | wc -l)" -eq 8 ]
+    # The same seen by verify: 1 reference, 7 bitwise.
+    run parity verify "$OUT"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"8 run(s): 1 reference, 7 bitwise, 0 within tolerance, 0 MISMATCH"* ]]
+}
+
+@test "verify, report, info and compare read a plugin's files without the plugin" {
+    local d="$BATS_TEST_TMPDIR/gone"
+    cp -r "$BATS_FILE_TMPDIR/jacobi1d" "$d"
+    local size=(--n 20000 --steps 20 --reps 4)
+    parity run "$d/jacobi1d.so" "${size[@]}" --outdir "$OUT/a" --quiet
+    mpi 2 run "$d/jacobi1d.so" --mode mpi "${size[@]}" --outdir "$OUT/a" --quiet
+    parity run "$d/jacobi1d.so" "${size[@]}" --outdir "$OUT/b" --quiet
+    rm -rf "$d" # the plugin is gone: only the files speak
+    run parity verify "$OUT/a"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"1 reference, 1 bitwise"*"0 MISMATCH"* ]]
+    run parity info "$(ls "$OUT"/a/jacobi1d_seq_*.h5)"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"kernel    jacobi1d: damped Jacobi"*"(version 1.0, kernel API 1; facts from the file)"* ]]
+    run parity report "$OUT/a" --out "$OUT/report"
+    [ "$status" -eq 0 ]
+    grep -q jacobi1d "$OUT/report/report.md"
+    grep -q jacobi1d "$OUT/report/results.csv"
+    run parity compare "$OUT/a" "$OUT/b"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *jacobi1d*identical* ]]
 }
 
 @test "the example's self-check fails on a wrong result" {
