@@ -286,3 +286,18 @@ BAD_CASES=(
     [ "$status" -eq 2 ]
     assert_one_line_error
 }
+
+@test "a tiny sweep of the plugin by path: every mode, verified and reported" {
+    grep -q '^plan_kernel()' "$ROOT/jobs/lib/plan.sh" ||
+        skip "these jobs/ take kernel names only (a path needs the jobs that read parity list --format tsv)"
+    cp "$SO" "$BATS_TEST_TMPDIR/jacobi1d.so"
+    cd "$BATS_TEST_TMPDIR"
+    run env PARITY="$PARITY" "$ROOT/jobs/sweep.sh" --kernels ./jacobi1d.so --sizes tiny \
+        --threads 1,2 --ranks 2 --hybrid 2x2 --args '--steps 5' --campaign jac \
+        --results "$BATS_TEST_TMPDIR/results"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"5 run(s): 1 reference, 4 bitwise, 0 within tolerance, 0 MISMATCH"* ]]
+    [[ "$output" == *"every planned run is done and every parallel result matches seq"* ]]
+    [ "$(ls results/jac/jacobi1d_*.h5 | wc -l)" -eq 5 ]
+    grep -q jacobi1d results/jac/report/report.md
+}
