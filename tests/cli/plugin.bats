@@ -141,9 +141,10 @@ root_attr() {
     [ "$status" -eq 0 ]
     grep -q jacobi1d "$OUT/report/report.md"
     grep -q jacobi1d "$OUT/report/results.csv"
+    # Same results; the timing verdict is the machine's (exit 1 if "slower").
     run parity compare "$OUT/a" "$OUT/b"
-    [ "$status" -eq 0 ]
-    [[ "$output" == *jacobi1d*identical* ]]
+    [ "$status" -le 1 ]
+    [[ "$output" == *"1 matched: 1 identical, 0 within tolerance, 0 DIFFERENT"* ]]
 }
 
 @test "the example's self-check fails on a wrong result" {
