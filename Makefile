@@ -63,7 +63,14 @@ $(error parity: CFLAGS has $(UNSAFE_MATH): it reorders floating-point sums and b
 endif
 ALL_CFLAGS  := $(REQ_CFLAGS) $(CFLAGS) $(SANITIZE)
 ALL_LDFLAGS := -fopenmp $(LDFLAGS) $(SANITIZE)
-LIBS        := $(HDF5_LIBS) $(BLAS_LIBS) -lm
+# nettle: the SHA-256 of a plugin's file, recorded in its result files.
+NETTLE_LIBS := $(shell pkg-config --libs nettle 2>/dev/null || echo -lnettle)
+LIBS        := $(HDF5_LIBS) $(BLAS_LIBS) $(NETTLE_LIBS) -ldl -lm
+# The kernel API's functions (api/*.c) are exported from the parity
+# executable, and only they: a plugin's calls to parity_param() or the repro
+# sums resolve against parity's own code when it is dlopen()ed, so a plugin
+# links no library and cannot carry a stale copy of the sums.
+EXPORTS     := api/exports.list
 
 # mpicc wraps $(CC): Open MPI reads OMPI_CC, MPICH reads MPICH_CC.
 COMPILE = OMPI_CC=$(CC) MPICH_CC=$(CC) $(MPICC)
@@ -115,7 +122,7 @@ help:
 	@echo "               -march=native): repro results must be bitwise those of build/parity"
 	@echo "  tsan         build-tsan/parity: clang + libomp + ThreadSanitizer (Archer), for races.bats"
 	@echo "  run          deps, build, the workstation demo (jobs/demo.sh) into results/"
-	@echo "  install      install parity into \$$(DESTDIR)\$$(PREFIX)/bin (PREFIX=$(PREFIX))"
+	@echo "  install      install parity, the kernel API headers and parity.pc under \$$(DESTDIR)\$$(PREFIX) (PREFIX=$(PREFIX))"
 	@echo "  uninstall    remove it again"
 	@echo "  clean        remove build outputs (never results/)"
 
@@ -148,9 +155,9 @@ $(BUILD)/obj/%.o: %.c $(BUILD)/flags
 $(BUILD)/libparity.a: $(LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/parity: $(MAIN_OBJ) $(BUILD)/libparity.a
+$(BUILD)/parity: $(MAIN_OBJ) $(BUILD)/libparity.a $(EXPORTS)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(COMPILE) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(COMPILE) $(ALL_LDFLAGS) -Wl,--dynamic-list=$(EXPORTS) -o $@ $(MAIN_OBJ) $(BUILD)/libparity.a $(LIBS)
 	@$(if $(HAVE_BLAS),:,echo "  note    built without OpenBLAS: matmul --variant blas refuses to run (install libopenblas-dev and rebuild)")
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libparity.a $(BUILD)/flags
@@ -254,12 +261,38 @@ run:
 	@$(MAKE) --no-print-directory all
 	@PARITY=$(abspath $(BUILD))/parity jobs/demo.sh
 
-install: $(BUILD)/parity
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BUILD)/parity $(DESTDIR)$(PREFIX)/bin/$(BIN_NAME)
+# install: the command, the kernel API headers and a pkg-config file, so a
+# plugin builds with `cc $(pkg-config --cflags parity) -fPIC -shared k.c`.
+# No library: the API's functions are exported from the parity executable
+# (EXPORTS above).  The pc file carries the bitwise flags and, as the
+# variable mpicc, the MPI compiler parity was built with.  The MPICH build
+# installs parity-mpich and parity-mpich.pc beside them (same headers).
+API_HEADERS := $(wildcard include/parity/*.h)
+PC_FILE     := $(BUILD)/$(BIN_NAME).pc
+$(PC_FILE): FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include' \
+	  'bindir=$${prefix}/bin' 'parity=$${bindir}/$(BIN_NAME)' 'mpicc=$(MPICC)' \
+	  'api_version='$$(sed -n 's/^#define PARITY_KERNEL_API_VERSION \([0-9]*\)/\1/p' include/parity/kernel.h) '' \
+	  'Name: $(BIN_NAME)' 'Description: parity kernel API, for out-of-tree kernels (plugins)' \
+	  'Version: $(PARITY_VERSION)' \
+	  'Cflags: -I$${includedir} -ffp-contract=off -fno-fast-math' 'Libs:' > $@
 
+install: $(BUILD)/parity $(PC_FILE)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/parity \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 0755 $(BUILD)/parity $(DESTDIR)$(PREFIX)/bin/$(BIN_NAME)
+	install -m 0644 $(API_HEADERS) $(DESTDIR)$(PREFIX)/include/parity/
+	install -m 0644 $(PC_FILE) $(DESTDIR)$(PREFIX)/lib/pkgconfig/$(BIN_NAME).pc
+
+# Removes what install put, and the headers' folder only if it is then empty
+# (the other MPI's build may still use the headers).
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/$(BIN_NAME)
+	rm -f $(DESTDIR)$(PREFIX)/bin/$(BIN_NAME) $(DESTDIR)$(PREFIX)/lib/pkgconfig/$(BIN_NAME).pc
+	@if [ ! -e $(DESTDIR)$(PREFIX)/bin/$(if $(filter parity,$(BIN_NAME)),parity-mpich,parity) ]; then \
+	  echo "rm -f $(addprefix $(DESTDIR)$(PREFIX)/include/parity/,$(notdir $(API_HEADERS)))"; \
+	  rm -f $(addprefix $(DESTDIR)$(PREFIX)/include/parity/,$(notdir $(API_HEADERS))); \
+	  rmdir $(DESTDIR)$(PREFIX)/include/parity 2>/dev/null || true; fi
 
 clean:
 	rm -rf build build-asan build-fuzz build-x86 build-clang build-tsan build-mpich build-avx2 $(BUILD)

@@ -7,6 +7,7 @@
 #include "../common/numparse.h"
 #include "../kernels/registry.h"
 #include "modes.h"
+#include "plugin.h"
 #include "subcommands.h"
 
 #include <math.h>
@@ -22,7 +23,11 @@ static const char file_scheme[] = "{kernel}_{mode}_p{ranks}_t{threads}_{size}_{i
 
 static void list_kernel(const struct parity_kernel *k)
 {
+    const struct plugin_info *plugin = plugin_of(k);
     printf("%s — %s\n", k->name, k->summary);
+    if (plugin)
+        printf("  plugin      %s (version %s, sha256 %.16s…)\n", plugin->path,
+               plugin->version[0] ? plugin->version : "none", plugin->sha256);
     printf("  parameters (%-8s %12s %12s %12s %12s)\n", "", "tiny", "small", "medium", "large");
     for (int i = 0; i < k->nparams; i++) {
         const struct parity_param *p = &k->params[i];
@@ -183,6 +188,14 @@ static void tsv_kernel(const struct parity_kernel *k, const struct model *custom
     tsv_field(k->outputs);
     tsv_field(k->check_what);
     putchar('\n');
+    const struct plugin_info *plugin = plugin_of(k);
+    if (plugin) {
+        fputs("plugin", stdout);
+        tsv_field(k->name);
+        tsv_field(plugin->path);
+        tsv_field(plugin->sha256);
+        putchar('\n');
+    }
     for (const struct parity_mode_impl *m = k->modes; m && m->mode; m++) {
         fputs("kmode", stdout);
         tsv_field(k->name);
@@ -304,6 +317,20 @@ static void json_kernel(const struct parity_kernel *k, const struct model *custo
     fputs(",", stdout);
     json_key("version");
     json_str(k->version);
+    fputs(",", stdout);
+    const struct plugin_info *plugin = plugin_of(k);
+    json_key("plugin");
+    if (plugin) {
+        putchar('{');
+        json_key("path");
+        json_str(plugin->path);
+        putchar(',');
+        json_key("sha256");
+        json_str(plugin->sha256);
+        putchar('}');
+    } else {
+        fputs("null", stdout);
+    }
     fputs(",\n   ", stdout);
     json_key("modes");
     putchar('[');
@@ -442,13 +469,36 @@ static void json_all(const struct parity_kernel *const *ks, int nk, const struct
 
 /* ---- the command ---------------------------------------------------------- */
 
+/* The plugins on PARITY_KERNEL_PATH join the listing after the built-ins;
+ * past PLUGINS_LISTED of them the rest are counted and said, not dropped
+ * silently. */
+#define PLUGINS_LISTED 64
+
+struct found {
+    const struct parity_kernel **ks;
+    int *nk;
+    int cap;
+    int left_out;
+};
+
+static void add_found(const struct parity_kernel *k, void *arg)
+{
+    struct found *f = arg;
+    if (*f->nk < f->cap)
+        f->ks[(*f->nk)++] = k;
+    else
+        f->left_out++;
+}
+
 static void list_usage(void)
 {
     puts("usage: parity list [--format human|tsv|json] [KERNEL... [--PARAM VALUE...]]\n"
          "       parity list --names | --modes\n"
          "\n"
          "Kernels with their parameters and presets, variants, modes, output arrays,\n"
-         "verification policy and self-check (human listing by default).\n"
+         "verification policy and self-check (human listing by default).  Without\n"
+         "KERNEL: the built-in kernels, then the plugins found as NAME.so in the\n"
+         "folders of PARITY_KERNEL_PATH.  KERNEL may be a plugin's path (./k.so).\n"
          "  --names        only the kernel names, one a line\n"
          "  --modes        the mode table: name, reference, needs launcher, uses threads\n"
          "  --format tsv   for scripts: one record a line, fields separated by tabs\n"
@@ -463,6 +513,7 @@ static void list_usage(void)
          "  file     SCHEME                     result file names, e.g.\n"
          "           {kernel}_{mode}_p{ranks}_t{threads}_{size}_{id}.h5\n"
          "  kernel   NAME  SUMMARY  VERSION  OUTPUTS  SELF_CHECK\n"
+         "  plugin   KERNEL  PATH  SHA256       (only for a plugin kernel: its file)\n"
          "  kmode    KERNEL  MODE               (one per mode the kernel provides)\n"
          "  variant  KERNEL  NAME  DEFAULT(0/1)  HELP\n"
          "  param    KERNEL  NAME  TINY  SMALL  MEDIUM  LARGE  MIN  MAX  HELP\n"
@@ -545,12 +596,9 @@ int cmd_list(int argc, char **argv)
                          parity_escape(s, shown, sizeof shown));
             return 2;
         } else {
-            const struct parity_kernel *k = kernel_find(s);
-            if (!k) {
-                parity_error("unknown kernel '%s' (`parity list` shows the kernels)",
-                             parity_escape(s, shown, sizeof shown));
+            const struct parity_kernel *k;
+            if (kernel_lookup(s, &k) != 0)
                 return 2;
-            }
             if (nk == (int)(sizeof ks / sizeof ks[0])) {
                 parity_error("list: too many kernels named");
                 return 2;
@@ -576,17 +624,33 @@ int cmd_list(int argc, char **argv)
         list_modes_human();
         return 0;
     }
-    if (names) {
-        for (const struct parity_kernel *const *k = kernel_registry; *k; k++)
-            puts((*k)->name);
-        return 0;
-    }
-    /* no kernel named: every one of the registry, however many */
+    /* no kernel named: every built-in, however many, then the plugins found
+     * on PARITY_KERNEL_PATH (at most PLUGINS_LISTED of them) */
     const struct parity_kernel *const *list = ks;
+    const struct parity_kernel **all = NULL;
     if (nk == 0) {
-        list = kernel_registry;
-        while (list[nk])
-            nk++;
+        int nbuiltin = 0;
+        while (kernel_registry[nbuiltin])
+            nbuiltin++;
+        all = malloc(sizeof *all * (size_t)(nbuiltin + PLUGINS_LISTED));
+        if (!all) {
+            parity_error("list: out of memory");
+            return 2;
+        }
+        for (int i = 0; i < nbuiltin; i++)
+            all[nk++] = kernel_registry[i];
+        struct found f = {all, &nk, nbuiltin + PLUGINS_LISTED, 0};
+        plugin_scan_path(add_found, &f, 0);
+        if (f.left_out)
+            fprintf(stderr, "parity: list: %d more plugin(s) on PARITY_KERNEL_PATH not "
+                    "listed (at most %d are)\n", f.left_out, PLUGINS_LISTED);
+        list = all;
+    }
+    if (names) {
+        for (int i = 0; i < nk; i++)
+            puts(list[i]->name);
+        free(all);
+        return 0;
     }
     const struct model *cm = have_custom ? &custom : NULL;
     if (fmt == FMT_JSON) {
@@ -602,6 +666,7 @@ int cmd_list(int argc, char **argv)
                 putchar('\n');
         }
     }
+    free(all);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         parity_error("list: cannot write the listing");
         return 2;

@@ -4,6 +4,7 @@
 #include "run.h"
 
 #include "../common/error.h"
+#include "plugin.h"
 #include "../common/numparse.h"
 
 #include <ctype.h>
@@ -38,12 +39,22 @@ static const struct option fixed_options[] = {
 };
 #define NFIXED (int)(sizeof fixed_options / sizeof fixed_options[0])
 
+int run_option_reserved(const char *name)
+{
+    for (int i = 0; i < NFIXED; i++)
+        if (strcmp(fixed_options[i].name, name) == 0)
+            return 1;
+    return strcmp(name, "h") == 0;
+}
+
 void run_usage(FILE *out)
 {
     fputs("usage: parity run KERNEL [options]\n"
           "\n"
           "Run one configuration of KERNEL, time it, self-check it and write one\n"
           "HDF5 result file.  `parity list` shows kernels and their parameters.\n"
+          "KERNEL is a built-in kernel's name, a plugin's path (./mykernel.so), or\n"
+          "NAME for NAME.so in a folder of PARITY_KERNEL_PATH (colon-separated).\n"
           "\n"
           "  --mode seq|omp|mpi        seq (default): the reference; omp: OpenMP threads;\n"
           "                            mpi: one process per rank, start with\n"
@@ -290,13 +301,8 @@ int run_parse(int argc, char **argv, struct run_config *cfg)
         run_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? PARITY_EUSAGE : 1;
     }
-    const struct parity_kernel *k = kernel_find(argv[1]);
-    if (!k) {
-        char shown[256];
-        parity_error("unknown kernel '%s' (`parity list` shows the kernels)",
-                     parity_escape(argv[1], shown, sizeof shown));
-        return PARITY_EUSAGE;
-    }
+    const struct parity_kernel *k;
+    CHECK(kernel_lookup(argv[1], &k));
     set_defaults(cfg, k);
     record_command_line(argc, argv, cfg);
     for (int p = 0; p < k->nparams; p++)

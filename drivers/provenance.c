@@ -3,6 +3,9 @@
 #include "provenance.h"
 #include "build_info.h"
 
+#include "../common/h5util.h"
+#include "plugin.h"
+
 #include <hdf5.h>
 #include <mpi.h>
 #include <omp.h>
@@ -86,4 +89,23 @@ void provenance_collect(struct provenance *p)
     omp_schedule(p->omp_schedule, sizeof p->omp_schedule);
     env(p->slurm_job_id, sizeof p->slurm_job_id, "SLURM_JOB_ID");
     env(p->slurm_array_task_id, sizeof p->slurm_array_task_id, "SLURM_ARRAY_TASK_ID");
+}
+
+void provenance_kernel(struct provenance *p, const struct parity_kernel *k)
+{
+    const struct plugin_info *plugin = plugin_of(k);
+    copy(p->kernel_origin, sizeof p->kernel_origin, plugin ? "plugin" : "built-in");
+    copy(p->plugin_path, sizeof p->plugin_path, plugin ? plugin->path : "");
+    copy(p->plugin_sha256, sizeof p->plugin_sha256, plugin ? plugin->sha256 : "");
+    copy(p->plugin_version, sizeof p->plugin_version, plugin ? plugin->version : "");
+}
+
+int provenance_write_kernel(hid_t f, const struct provenance *p)
+{
+    int e = 0;
+    e |= h5_attr_put_string(f, "kernel_origin", p->kernel_origin);
+    e |= h5_attr_put_string(f, "plugin_path", p->plugin_path);
+    e |= h5_attr_put_string(f, "plugin_sha256", p->plugin_sha256);
+    e |= h5_attr_put_string(f, "plugin_version", p->plugin_version);
+    return e ? -1 : 0;
 }

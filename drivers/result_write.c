@@ -390,6 +390,8 @@ static int write_provenance(hid_t file, const struct run_record *rec)
     e |= h5_attr_put_string(file, "slurm_job_id", p->slurm_job_id);
     e |= h5_attr_put_string(file, "slurm_array_task_id", p->slurm_array_task_id);
     e |= h5_attr_put_string(file, "command_line", rec->cfg->command_line);
+    /* Where the kernel came from: a plugin's path, SHA-256 and version. */
+    e |= provenance_write_kernel(file, p);
     return e ? -1 : 0;
 }
 

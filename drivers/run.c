@@ -10,6 +10,7 @@
 #include "../common/stats.h"
 #include "../common/timer.h"
 #include "comm.h"
+#include "plugin.h"
 #include "result_write.h"
 
 #include <limits.h>
@@ -233,6 +234,7 @@ static int write_result(struct run_config *cfg, struct run_record *rec, const ch
     int64_t offsets[PARITY_MAX_ARRAYS];
     int rc = 0;
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    plugin_crash_tmp(tmp);
     hold_errors();
     if (c->rank == 0) {
         rc = result_check_space(path, result_estimate_bytes(cfg, rec->out));
@@ -287,12 +289,13 @@ static int measure_and_write(struct run_config *cfg, struct run_record *rec,
     void *state = NULL;
     int rc = cfg->impl->setup(&cfg->ctx, &state);
     if (rc != 0)
-        fprintf(stderr, "parity: rank %d: %s setup failed (out of memory?)\n",
-                cfg->ctx.rank, k->name);
+        fprintf(stderr, "parity: rank %d: %s setup failed (out of memory, or the kernel "
+                "refused the parameters)\n", cfg->ctx.rank, k->name);
+    /* Nothing was computed: like a size refused by validate, exit status 2. */
     if (comm_any(rc != 0)) {
         if (state)
             teardown(state);
-        return PARITY_EFAIL;
+        return PARITY_EUSAGE;
     }
     size_t reps = (size_t)cfg->reps, ranks = (size_t)cfg->ctx.ranks;
     double *my_wall = calloc(reps, sizeof(double));
@@ -328,8 +331,11 @@ int run_execute(struct run_config *cfg)
 {
     struct run_record rec = {.cfg = cfg};
     provenance_collect(&rec.prov);
+    provenance_kernel(&rec.prov, cfg->ctx.kernel);
     char path[PATH_MAX] = "";
+    plugin_crash_guard(cfg->ctx.kernel); /* a plugin's crash: one line, exit 2 */
     int rc = start(cfg, &rec.init_seconds);
+    plugin_crash_rank(comm_active() ? cfg->ctx.rank : -1);
     if (rc == 0)
         rc = validate(cfg, path, sizeof path);
     if (rc == 0)

@@ -30,6 +30,10 @@ struct run_config {
 int run_parse(int argc, char **argv, struct run_config *cfg);
 void run_usage(FILE *out);
 
+/* 1 when --NAME is one of parity run's own options (a kernel parameter must
+ * not take it: getopt would never give it to the kernel). */
+int run_option_reserved(const char *name);
+
 /* Execute a parsed run; returns a status (error.h). */
 int run_execute(struct run_config *cfg);
 

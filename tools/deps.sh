@@ -8,6 +8,8 @@
 set -euo pipefail
 
 build_pkgs=(gcc make pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools)
+# nettle: SHA-256 of a plugin kernel's file, recorded in its result files.
+build_pkgs+=(nettle-dev)
 # Installed with the build group, but `check` does not require them: the
 # build works without (OpenBLAS: only `matmul --variant blas` needs it).
 optional_pkgs=(libopenblas-dev)
@@ -31,7 +33,7 @@ packages_for() {
     case "$1" in
         build) echo "${build_pkgs[@]}" "${optional_pkgs[@]}" ;;
         test) echo "${build_pkgs[@]}" "${optional_pkgs[@]}" "${test_pkgs[@]}" "${mpich_pkgs[@]}" "${cluster_pkgs[@]}" ;;
-        mpich) echo "${mpich_pkgs[@]}" gcc make pkg-config hdf5-tools ;;
+        mpich) echo "${mpich_pkgs[@]}" gcc make pkg-config hdf5-tools nettle-dev ;;
         run) echo "${build_pkgs[@]}" "${optional_pkgs[@]}" "${run_pkgs[@]}" ;;
         all) echo "${build_pkgs[@]}" "${optional_pkgs[@]}" "${test_pkgs[@]}" "${run_pkgs[@]}" "${mpich_pkgs[@]}" "${cluster_pkgs[@]}" ;;
         *) echo "deps.sh: unknown group '$1' (build, test, run, mpich, all)" >&2; exit 2 ;;

@@ -47,7 +47,11 @@ struct parity_ctx {
     enum parity_reduce reduce;
     int variant;        /* index into kernel->variants (0 = the default) */
     uint64_t seed;      /* for kernels with pseudo-random inputs */
-    void *mpi_comm;     /* MPI_Comm * in a mode run under MPI, NULL otherwise */
+    /* MPI_Comm * in a mode run under MPI, NULL otherwise: write
+     * `MPI_Comm comm = *(MPI_Comm *)ctx->mpi_comm;`.  With --threads > 1
+     * (hybrid) MPI is initialised with MPI_THREAD_FUNNELED: only the thread
+     * that called run() (the master of any team it opens) may call MPI. */
+    void *mpi_comm;
 };
 
 enum parity_out_type { PARITY_F64, PARITY_I64 };
@@ -91,8 +95,12 @@ struct parity_check {
 /* One mode a kernel provides.  `mode` names a row of parity's mode table
  * (`parity list --modes`); parity refuses a mode the kernel does not list.
  * setup allocates and initialises this process's part of the problem
- * (untimed); run performs one repetition (timed) and must give the same
- * output every time it is called.  The optional hooks override the
+ * (untimed) and returns 0, or non-zero when it cannot (out of memory):
+ * parity then stops with exit status 2 (teardown is called if *state was
+ * set).  run performs one repetition (timed) and must give the same output
+ * every time it is called.  omp and hybrid runs are only parallel if the
+ * kernel was compiled with -fopenmp: parity sets the thread count, the
+ * kernel opens its own parallel regions.  The optional hooks override the
  * kernel-wide ones of struct parity_kernel for this mode (NULL = use those):
  * a mode whose data or checks differ (halos, data on other ranks) keeps its
  * differences here instead of testing ctx->mode inside shared code. */
@@ -127,7 +135,10 @@ struct parity_kernel {
     int nparams;
     const char *const *variants;       /* NULL-terminated; [0] is the default */
     const char *const *variant_help;   /* one line per variant */
-    const char *outputs;               /* "value", "grid[n][n]" ... for listings */
+    /* The output arrays for listings, "u[n]", "grid[n][n]" ...: each extent
+     * a number or a parameter's name.  parity also sizes the result file
+     * from it before computing (is the folder's free space enough?). */
+    const char *outputs;
     struct parity_verify_policy verify;
     const char *check_what;            /* what the self-check compares with */
 
@@ -156,7 +167,13 @@ int64_t parity_param(const struct parity_ctx *ctx, const char *name);
 
 /* The entry point of an out-of-tree kernel: parity dlopen()s the shared
  * object and calls parity_kernel_entry().  Write PARITY_KERNEL_ENTRY(k) once,
- * after the descriptor k. */
+ * after the descriptor k.  parity checks the descriptor before using it
+ * (api_version, a [a-z0-9_-] name no built-in kernel has, the summary,
+ * parameters with min <= max and presets inside, variants with help lines,
+ * a "seq" mode, setup and run in every mode row, and every kernel-wide hook
+ * above except validate) and refuses the plugin with one line otherwise.
+ * The functions declared in these headers are parity's own, exported by the
+ * parity executable: a plugin links no parity library (docs/writing-a-kernel.md). */
 #define PARITY_KERNEL_ENTRY_SYMBOL "parity_kernel_entry"
 #define PARITY_KERNEL_ENTRY(k)                                                     \
     __attribute__((visibility("default"))) const struct parity_kernel *           \
