@@ -297,8 +297,15 @@ plan_positive() {
 }
 
 plan_check() {
-    local k v
+    local k v abs=""
     [ -n "$plan_kernels" ] || plan_die "no kernels to run"
+    # A plugin given by path is kept as an absolute path, so the plan (and a
+    # Slurm job that reads it from another folder) names the same file.
+    for k in $plan_kernels; do
+        [[ "$k" == */* && -e "$k" ]] && k=$(realpath -- "$k")
+        abs+="${abs:+ }$k"
+    done
+    plan_kernels=$abs
     for k in $plan_kernels; do plan_kernel "$k"; done
     for v in $plan_sizes; do
         [[ " $PLAN_SIZES " == *" $v "* ]] || plan_die "unknown size '$v' (sizes: $PLAN_SIZES)"

@@ -50,11 +50,19 @@ setup_file() {
     # A small sweep: seq, omp 1-2 threads, mpi 1-3 ranks (3 > 2 cores here).
     "$SUBMIT" --results "$R" --campaign good --kernels pi --sizes tiny \
         --modes "omp mpi" --threads 1,2 --ranks 1,2,3 --reps 1 --warmup 0 >"$BATS_FILE_TMPDIR/good.out"
+    # A user's kernel (the example plugin, built against this tree's public
+    # headers) submitted by path like a built-in one.
+    export PLUGIN="$BATS_FILE_TMPDIR/plugin/jacobi1d.so"
+    mkdir -p "$(dirname "$PLUGIN")"
+    mpicc -I"$BATS_TEST_DIRNAME/../../include" -ffp-contract=off -fno-fast-math -O2 -fopenmp \
+        -fPIC -shared -o "$PLUGIN" "$BATS_TEST_DIRNAME"/../../examples/jacobi1d/jacobi1d{,_mpi}.c -lm
+    "$SUBMIT" --results "$R" --campaign plugin --kernels "$PLUGIN" --sizes tiny \
+        --modes "omp mpi" --threads 2 --ranks 2 --reps 1 --warmup 0 >"$BATS_FILE_TMPDIR/plugin.out"
     # Every run gets an invalid parameter: its job's first step fails.
     "$SUBMIT" --results "$R" --campaign bad --kernels pi --sizes tiny \
         --modes omp --threads 1 --args "--n 0" >"$BATS_FILE_TMPDIR/bad.out"
     # shellcheck disable=SC2046
-    wait_jobs 180 $(cat "$R/good/slurm/jobs.txt" "$R/bad/slurm/jobs.txt") >&3
+    wait_jobs 180 $(cat "$R/good/slurm/jobs.txt" "$R/bad/slurm/jobs.txt" "$R/plugin/slurm/jobs.txt") >&3
 }
 
 teardown_file() {
@@ -105,6 +113,25 @@ setup() {
     analysis=$(ls "$C"/slurm/parity-analysis-*.out)
     grep -q "all 6 planned runs have a result file" "$analysis"
     grep -q "every planned run is done and every parallel result matches seq" "$analysis"
+}
+
+@test "a plugin kernel submitted by path runs as jobs, verifies bitwise and records its sha256" {
+    C="$R/plugin"
+    cat "$BATS_FILE_TMPDIR/plugin.out"
+    for id in $(cat "$C/slurm/jobs.txt"); do
+        echo "job $id: $(job_field "$id" JobName) $(job_field "$id" JobState) $(job_field "$id" ExitCode)"
+        [ "$(job_field "$id" JobState)" = COMPLETED ]
+    done
+    # seq, omp 2, mpi 2
+    [ "$(find "$C" -name 'jacobi1d_*.h5' | wc -l)" -eq 3 ]
+    run parity verify "$C"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"verify: 3 run(s): 1 reference, 2 bitwise, 0 within tolerance, 0 MISMATCH"* ]]
+    want=$(sha256sum "$PLUGIN" | cut -d' ' -f1)
+    for f in $(find "$C" -name 'jacobi1d_*.h5'); do
+        [ "$(h5dump -a /plugin_sha256 "$f" | sed -n 's/^ *(0): "\(.*\)"$/\1/p')" = "$want" ]
+    done
 }
 
 @test "provenance: every result file records the job that made it" {
