@@ -54,7 +54,7 @@ setup_file() {
     # headers) submitted by path like a built-in one.
     export PLUGIN="$BATS_FILE_TMPDIR/plugin/jacobi1d.so"
     mkdir -p "$(dirname "$PLUGIN")"
-    mpicc -I"$BATS_TEST_DIRNAME/../../include" -ffp-contract=off -fno-fast-math -O2 -fopenmp \
+    mpicc -I"$BATS_TEST_DIRNAME/../../include" -ffp-contract=off -fno-fast-math -O2 -fopenmp -DJACOBI1D_VERSION='"slurm-test"' \
         -fPIC -shared -o "$PLUGIN" "$BATS_TEST_DIRNAME"/../../examples/jacobi1d/jacobi1d{,_mpi}.c -lm
     "$SUBMIT" --results "$R" --campaign plugin --kernels "$PLUGIN" --sizes tiny \
         --modes "omp mpi" --threads 2 --ranks 2 --reps 1 --warmup 0 >"$BATS_FILE_TMPDIR/plugin.out"
