@@ -23,8 +23,10 @@ struct pi_state {
     struct parity_repro_blocks blocks; /* fixed blocks of [0, n) */
     double *partials;           /* one partial sum per block (repro) */
     double value;               /* the result: approximately pi */
-    double fast_sum;            /* fast: the threads' sums, added by atomics */
-    volatile double racy_sum;   /* racy: the one unsynchronised accumulator */
+    double fast_sum;            /* fast: the threads' sums, added by atomics; 0
+                                   between runs */
+    volatile double racy_sum;   /* racy: the one unsynchronised accumulator; 0
+                                   between runs */
 };
 
 static inline double pi_term(int64_t i, double h)
@@ -102,32 +104,30 @@ static inline void pi_compute(const struct parity_ctx *ctx, struct pi_state *s,
             parity_repro_block_range(&s->blocks, b, &blo, &bhi);
             s->partials[b] = pi_block_sum(blo, bhi, s->h);
         }
+        /* The for's barrier has every partial; no barrier after: the caller's
+         * parallel region ends here, and its barrier publishes value. */
 #pragma omp master
         comm->sum_blocks(ctx, s);
-#pragma omp barrier
         return;
     }
-    double local;
+    /* fast_sum and racy_sum are 0 on entry (calloc in setup, reset below
+     * after each use): no barrier to zero them first. */
     if (ctx->variant == PI_RACY) {
-#pragma omp single
-        s->racy_sum = 0.0;
         pi_racy_add(s, lo, hi);
-#pragma omp barrier
-        local = s->racy_sum;
     } else {
-#pragma omp single
-        s->fast_sum = 0.0;
         int64_t a, b;
         parity_partition_range(hi - lo, omp_get_num_threads(), omp_get_thread_num(), &a, &b);
         double part = pi_range_sum_fast(lo + a, lo + b, s->h);
 #pragma omp atomic
         s->fast_sum += part;
 #pragma omp barrier
-        local = s->fast_sum;
     }
 #pragma omp master
-    s->value = comm->sum_values(ctx, local * s->h);
-#pragma omp barrier
+    {
+        double local = ctx->variant == PI_RACY ? s->racy_sum : s->fast_sum;
+        s->racy_sum = s->fast_sum = 0.0;
+        s->value = comm->sum_values(ctx, local * s->h);
+    }
 }
 
 /* Shared by the three modes (pi.c). */
