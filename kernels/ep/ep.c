@@ -187,6 +187,32 @@ static double ep_memory(const struct parity_ctx *ctx)
     return 16.0 * batches + (double)sizeof(struct ep_state);
 }
 
+/* seq and omp: one process; repro sums the partials in the fixed tree. */
+static void finish_local(const struct parity_ctx *ctx, struct ep_state *s)
+{
+    if (ctx->reduce == PARITY_REPRO)
+        parity_repro_tree_sum(s->partials, s->batches, 2, s->sums);
+    else
+        memcpy(s->sums, s->fast, sizeof s->sums);
+}
+
+static const struct ep_comm ep_comm_local = {.finish = finish_local};
+
+/* seq, the reference: the outline outside any parallel region, one thread. */
+void ep_run_seq(const struct parity_ctx *ctx, void *state)
+{
+    struct ep_state *s = state;
+    ep_compute(ctx, s, 0, s->batches, &ep_comm_local);
+}
+
+/* omp: one parallel region; the outline deals out the batches. */
+void ep_run_omp(const struct parity_ctx *ctx, void *state)
+{
+    struct ep_state *s = state;
+#pragma omp parallel
+    ep_compute(ctx, s, 0, s->batches, &ep_comm_local);
+}
+
 static const struct parity_mode_impl kernel_ep_modes[] = {
     {.mode = "seq", .setup = ep_setup, .run = ep_run_seq},
     {.mode = "omp", .setup = ep_setup, .run = ep_run_omp},

@@ -2,13 +2,20 @@
  * generator x_{k+1} = 5^13 x_k mod 2^46, turned into Gaussian pairs by the
  * polar method; sums sx, sy and counts per square annulus.  Checked against
  * the NPB 3.3 verification values for the official classes, else by
- * statistics.  The math lives here once; every mode calls ep_batch(). */
+ * statistics.  The math lives here once and so does the loop outline,
+ * ep_compute() at the end of this header: seq and omp (ep.c) and mpi
+ * (ep_mpi.c) are thin wrappers that only say whether threads share the
+ * batches (a parallel region around ep_compute, or none) and how the sums
+ * cross ranks (struct ep_comm). */
 #ifndef PARITY_EP_H
 #define PARITY_EP_H
 
 #include <parity/kernel.h>
 
+#include <parity/repro.h>
+
 #include <math.h>
+#include <string.h>
 #include <stdint.h>
 
 #define EP_MK 16                         /* log2 of the pairs per batch */
@@ -28,6 +35,7 @@ struct ep_state {
     double *partials;       /* [batches][2] per-batch (sx, sy), for repro */
     double sums[2];         /* the result (sx, sy) */
     int64_t counts[EP_NQ];  /* the result q[0..9] */
+    double fast[2];         /* fast: the threads' running sums, added in turn */
 };
 
 /* NPB randlc: x = a x mod 2^46, returns x 2^-46.  a and x are split into
@@ -146,13 +154,56 @@ double ep_stat_zmax(const struct ep_state *s);
  * class; returns -1 when m is not one. */
 double ep_npb_error(const struct ep_state *s);
 
-/* Batches [b0, b1) with the calling team of threads (ep_omp.c, also used by
- * ep_mpi.c): repro fills partials[b0..b1); fast adds them into sums[2];
- * both add the annulus counts into counts[]. */
-void ep_batches_omp(struct ep_state *s, int64_t b0, int64_t b1,
-                    enum parity_reduce reduce, double sums[2], int64_t counts[EP_NQ]);
+/* How the results cross ranks, called by the master thread once the
+ * process's batches are done: repro turns partials[] into sums, fast turns
+ * s->fast into sums; both make counts global.  Nothing but the fixed tree
+ * (repro) for seq and omp (ep.c), MPI for mpi (ep_mpi.c). */
+struct ep_comm {
+    void (*finish)(const struct parity_ctx *ctx, struct ep_state *s);
+};
 
-/* The modes' run functions (ep_seq.c, ep_omp.c, ep_mpi.c). */
+/* The loop outline, written once: this process owns batches [b0, b1) (all of
+ * them for seq and omp).  Orphaned `omp for`: serial outside a parallel
+ * region (seq), the batches dealt out statically inside one (omp, hybrid).
+ * repro: one partial per batch (the same bits at any thread count); fast: a
+ * running sum per thread over its batches in order (seq's is NPB's own serial
+ * summation), the threads' sums added from 0.0 under a critical section (what
+ * reduction(+:) does: 1 and 2 threads give seq's bits).  Counts are integers:
+ * exact in any order. */
+static inline void ep_compute(const struct parity_ctx *ctx, struct ep_state *s,
+                              int64_t b0, int64_t b1, const struct ep_comm *comm)
+{
+#pragma omp single
+    {
+        memset(s->counts, 0, sizeof s->counts);
+        s->fast[0] = s->fast[1] = 0.0;
+    }
+    double run[2] = {0.0, 0.0}; /* this thread's running sums (fast) */
+    int64_t q[EP_NQ] = {0};     /* this thread's counts */
+#pragma omp for schedule(static) nowait
+    for (int64_t k = b0; k < b1; k++) {
+        if (ctx->reduce == PARITY_REPRO) {
+            double *p = &s->partials[2 * k];
+            p[0] = p[1] = 0.0;
+            ep_batch(k, s->an, p, q);
+        } else {
+            ep_batch(k, s->an, run, q);
+        }
+    }
+#pragma omp critical(ep_combine)
+    {
+        s->fast[0] += run[0];
+        s->fast[1] += run[1];
+        for (int l = 0; l < EP_NQ; l++)
+            s->counts[l] += q[l];
+    }
+#pragma omp barrier
+#pragma omp master
+    comm->finish(ctx, s);
+#pragma omp barrier
+}
+
+/* The modes' run functions (ep.c, ep_mpi.c). */
 void ep_run_seq(const struct parity_ctx *ctx, void *state);
 void ep_run_omp(const struct parity_ctx *ctx, void *state);
 void ep_run_mpi(const struct parity_ctx *ctx, void *state);

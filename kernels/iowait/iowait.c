@@ -97,10 +97,26 @@ static double iowait_memory(const struct parity_ctx *ctx)
     return 8.0 * (double)((tasks + ranks - 1) / ranks + 1) + (double)sizeof(struct iowait_state);
 }
 
+/* seq, the reference: the outline outside any parallel region. */
+void iowait_run_seq(const struct parity_ctx *ctx, void *state)
+{
+    (void)ctx;
+    iowait_tasks(state);
+}
+
+/* omp, and mpi (each rank its own tasks, from setup): one parallel region;
+ * the outline hands out the tasks. */
+void iowait_run_team(const struct parity_ctx *ctx, void *state)
+{
+    (void)ctx;
+#pragma omp parallel
+    iowait_tasks(state);
+}
+
 static const struct parity_mode_impl kernel_iowait_modes[] = {
     {.mode = "seq", .setup = iowait_setup, .run = iowait_run_seq},
-    {.mode = "omp", .setup = iowait_setup, .run = iowait_run_omp},
-    {.mode = "mpi", .setup = iowait_setup, .run = iowait_run_mpi},
+    {.mode = "omp", .setup = iowait_setup, .run = iowait_run_team},
+    {.mode = "mpi", .setup = iowait_setup, .run = iowait_run_team},
     {.mode = NULL},
 };
 

@@ -2,7 +2,10 @@
  * network I/O) and then computes value_i = sum_{j=1}^{J} j (i+1) by a loop.
  * Checked exactly against the closed form (i+1) J (J+1) / 2.  Latency-bound:
  * threads help even past the core count, because a sleeping thread holds no
- * core.  The math lives here once; every mode calls iowait_task(). */
+ * core.  The math lives here once and so does the loop outline,
+ * iowait_tasks() below: seq calls it outside any parallel region, omp and
+ * mpi inside one (iowait.c); a rank's tasks are fixed in setup and nothing
+ * is exchanged, so mpi has no hooks. */
 #ifndef PARITY_IOWAIT_H
 #define PARITY_IOWAIT_H
 
@@ -56,13 +59,22 @@ static inline double iowait_task(int64_t i, int64_t wait_ms)
 /* Shared by the three modes (iowait.c). */
 int iowait_setup(const struct parity_ctx *ctx, void **state);
 
-/* Tasks [lo, hi) with the calling team of threads, one task at a time to
- * whichever thread is free (iowait_omp.c, also used by iowait_mpi.c). */
-void iowait_tasks_omp(struct iowait_state *s);
+/* The loop outline: tasks [lo, hi), one at a time to whichever thread of
+ * the calling team is free (an orphaned `omp for`, dynamic, 1).  While a
+ * thread sleeps it holds no core, so k threads take ~ T L / k even when k is
+ * far above the core count; outside a parallel region (seq) one task after
+ * another, every wait blocking everything behind it: ~ T L.  --reduce has
+ * nothing to reduce here. */
+static inline void iowait_tasks(struct iowait_state *s)
+{
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t i = s->lo; i < s->hi; i++)
+        s->values[i - s->lo] = iowait_task(i, s->wait_ms);
+}
 
-/* The modes' run functions (iowait_seq.c, iowait_omp.c, iowait_mpi.c). */
+/* The run functions (iowait.c): seq, and the team that omp and mpi (one
+ * thread a rank unless hybrid) share. */
 void iowait_run_seq(const struct parity_ctx *ctx, void *state);
-void iowait_run_omp(const struct parity_ctx *ctx, void *state);
-void iowait_run_mpi(const struct parity_ctx *ctx, void *state);
+void iowait_run_team(const struct parity_ctx *ctx, void *state);
 
 #endif

@@ -248,6 +248,23 @@ static int matmul_validate(const struct parity_ctx *ctx, char *msg, size_t msg_s
     return 0;
 }
 
+/* seq, the reference: the outline outside any parallel region, one thread. */
+void matmul_run_seq(const struct parity_ctx *ctx, void *state)
+{
+    struct matmul_state *s = state;
+    matmul_compute(ctx, s);
+    s->c00 = s->c[0];
+}
+
+/* omp: one parallel region; the outline shares the row groups. */
+void matmul_run_omp(const struct parity_ctx *ctx, void *state)
+{
+    struct matmul_state *s = state;
+#pragma omp parallel num_threads(ctx->threads)
+    matmul_compute(ctx, s);
+    s->c00 = s->c[0];
+}
+
 static const struct parity_mode_impl kernel_matmul_modes[] = {
     {.mode = "seq", .setup = matmul_setup, .run = matmul_run_seq},
     {.mode = "omp", .setup = matmul_setup, .run = matmul_run_omp},

@@ -4,8 +4,10 @@
  * whatever the variant or decomposition: fma rounds once, identically in
  * vector and scalar code, so any row partition (threads, ranks) and both
  * variants (naive, blocked) give the same bits.  Checked by Freivalds
- * (matmul.c).  The math lives here once; matmul_seq.c, matmul_omp.c and
- * matmul_mpi.c call matmul_rows() on their own rows. */
+ * (matmul.c).  The math lives here once and so does the loop outline,
+ * matmul_compute() at the end of this header: seq calls it outside any
+ * parallel region, omp inside one (matmul.c), mpi inside one after
+ * broadcasting B (matmul_mpi.c). */
 #ifndef PARITY_MATMUL_H
 #define PARITY_MATMUL_H
 
@@ -13,6 +15,7 @@
 #include <parity/kernel.h>
 
 #include <math.h>
+#include <omp.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -390,11 +393,21 @@ static inline void matmul_rank_rows(int variant, int64_t n, int ranks, int rank,
 /* Shared by the three modes (matmul.c). */
 int matmul_setup(const struct parity_ctx *ctx, void **state);
 
-/* All local rows with ctx->threads OpenMP threads (matmul_omp.c); the omp
- * mode and hybrid MPI both use it. */
-void matmul_compute_omp(const struct parity_ctx *ctx, struct matmul_state *s);
+/* The loop outline: all local rows of C, each thread of the calling team a
+ * balanced block of whole MR-row groups (matmul_thread_rows) with its own
+ * packing buffers; outside a parallel region (seq) the one block is every
+ * row.  Every element's fma chain is the sequential one, so the bits equal
+ * seq's at any thread count; no reduction is involved (repro and fast
+ * coincide).  nt <= ctx->threads = s->nwork, so work[t] exists. */
+static inline void matmul_compute(const struct parity_ctx *ctx, struct matmul_state *s)
+{
+    int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    int64_t lo, hi;
+    matmul_thread_rows(ctx->variant, s->rows, nt, t, &lo, &hi);
+    matmul_rows(ctx->variant, s, lo, hi, &s->work[t]);
+}
 
-/* The modes' run functions (matmul_seq.c, matmul_omp.c, matmul_mpi.c). */
+/* The modes' run functions (matmul.c, matmul_mpi.c). */
 void matmul_run_seq(const struct parity_ctx *ctx, void *state);
 void matmul_run_omp(const struct parity_ctx *ctx, void *state);
 void matmul_run_mpi(const struct parity_ctx *ctx, void *state);

@@ -87,6 +87,38 @@ static double pi_memory(const struct parity_ctx *ctx)
     return 8.0 * (double)parity_repro_blocks_for(parity_param(ctx, "n")).count;
 }
 
+/* seq and omp: one process, so the sums stay local. */
+static void sum_blocks_local(const struct parity_ctx *ctx, struct pi_state *s)
+{
+    (void)ctx;
+    parity_repro_tree_sum(s->partials, s->blocks.count, 1, &s->value);
+}
+
+static double sum_values_local(const struct parity_ctx *ctx, double local)
+{
+    (void)ctx;
+    return local;
+}
+
+static const struct pi_comm pi_comm_local = {
+    .sum_blocks = sum_blocks_local, .sum_values = sum_values_local,
+};
+
+/* seq, the reference: the outline outside any parallel region, one thread. */
+void pi_run_seq(const struct parity_ctx *ctx, void *state)
+{
+    struct pi_state *s = state;
+    pi_compute(ctx, s, 0, s->blocks.count, &pi_comm_local);
+}
+
+/* omp: one parallel region; the outline shares the blocks among the team. */
+void pi_run_omp(const struct parity_ctx *ctx, void *state)
+{
+    struct pi_state *s = state;
+#pragma omp parallel
+    pi_compute(ctx, s, 0, s->blocks.count, &pi_comm_local);
+}
+
 static const struct parity_mode_impl kernel_pi_modes[] = {
     {.mode = "seq", .setup = pi_setup, .run = pi_run_seq},
     {.mode = "omp", .setup = pi_setup, .run = pi_run_omp},

@@ -1,13 +1,18 @@
 /* pi: the midpoint rule for the integral of 4/(1+x^2) over [0,1], which is
  * pi.  Checked against M_PI within the rule's error bound plus rounding.
- * The math lives here once; pi_seq.c, pi_omp.c and pi_mpi.c call it on their
- * own ranges of blocks. */
+ * The math lives here once and so does the loop outline, pi_compute() at the
+ * end of this header: seq and omp (pi.c) and mpi (pi_mpi.c) are thin wrappers
+ * that only say whether threads share the blocks (a parallel region around
+ * pi_compute, or none) and how sums cross ranks (struct pi_comm). */
 #ifndef PARITY_PI_H
 #define PARITY_PI_H
 
 #include <parity/repro.h>
 #include <parity/kernel.h>
 
+#include <parity/partition.h>
+
+#include <omp.h>
 #include <stdint.h>
 
 enum pi_variant { PI_MIDPOINT, PI_RACY };
@@ -18,6 +23,10 @@ struct pi_state {
     struct parity_repro_blocks blocks; /* fixed blocks of [0, n) */
     double *partials;           /* one partial sum per block (repro) */
     double value;               /* the result: approximately pi */
+    double fast_sum;            /* fast: the threads' sums, added by atomics; 0
+                                   between runs */
+    volatile double racy_sum;   /* racy: the one unsynchronised accumulator; 0
+                                   between runs */
 };
 
 static inline double pi_term(int64_t i, double h)
@@ -59,16 +68,72 @@ static inline double pi_range_sum_fast(int64_t lo, int64_t hi, double h)
     return sum;
 }
 
-/* Terms lo..hi-1 summed by the calling team: each thread takes its
- * parity_partition_range part through pi_range_sum_fast, the thread sums are then
- * added by reduction(+:) (fast: any order).  Called outside a parallel
- * region it opens one (pi_omp.c). */
-double pi_fast_sum_omp(int64_t lo, int64_t hi, double h);
+/* racy: terms lo..hi-1 of this thread's share (an orphaned `omp for`)
+ * added into s->racy_sum without synchronisation.  Out of line in pi_omp.c so
+ * that a race report names that file (races.bats looks for it). */
+void pi_racy_add(struct pi_state *s, int64_t lo, int64_t hi);
+
+/* How the sums cross ranks: nothing for seq and omp (pi.c), MPI for mpi
+ * (pi_mpi.c).  Called by the master thread only (MPI_THREAD_FUNNELED). */
+struct pi_comm {
+    /* repro: the partials of blocks [b0, b1) are this process's; sets value
+     * to the fixed tree over all blocks. */
+    void (*sum_blocks)(const struct parity_ctx *ctx, struct pi_state *s);
+    /* fast and racy: this process's value -> the sum over processes. */
+    double (*sum_values)(const struct parity_ctx *ctx, double local);
+};
+
+/* The loop outline, written once: this process owns blocks [b0, b1) (all of
+ * them for seq and omp).  Uses orphaned `omp for`, so it runs serially when
+ * called outside a parallel region (seq) and shares the blocks among the team
+ * when called inside one (omp, mpi with threads).
+ *   repro: each block's pi_block_sum into partials, then comm->sum_blocks;
+ *   fast:  each thread pi_range_sum_fast on its parity_partition_range part,
+ *          the thread sums added by atomics from 0.0 (what reduction(+:) does,
+ *          so 1 and 2 threads give seq's bits), times h, then comm->sum_values;
+ *   racy:  pi_racy_add, times h, then comm->sum_values. */
+static inline void pi_compute(const struct parity_ctx *ctx, struct pi_state *s,
+                              int64_t b0, int64_t b1, const struct pi_comm *comm)
+{
+    int64_t lo = b0 * s->blocks.size;
+    int64_t hi = b1 * s->blocks.size < s->n ? b1 * s->blocks.size : s->n;
+    if (ctx->variant != PI_RACY && ctx->reduce == PARITY_REPRO) {
+#pragma omp for schedule(static)
+        for (int64_t b = b0; b < b1; b++) {
+            int64_t blo, bhi;
+            parity_repro_block_range(&s->blocks, b, &blo, &bhi);
+            s->partials[b] = pi_block_sum(blo, bhi, s->h);
+        }
+        /* The for's barrier has every partial; no barrier after: the caller's
+         * parallel region ends here, and its barrier publishes value. */
+#pragma omp master
+        comm->sum_blocks(ctx, s);
+        return;
+    }
+    /* fast_sum and racy_sum are 0 on entry (calloc in setup, reset below
+     * after each use): no barrier to zero them first. */
+    if (ctx->variant == PI_RACY) {
+        pi_racy_add(s, lo, hi);
+    } else {
+        int64_t a, b;
+        parity_partition_range(hi - lo, omp_get_num_threads(), omp_get_thread_num(), &a, &b);
+        double part = pi_range_sum_fast(lo + a, lo + b, s->h);
+#pragma omp atomic
+        s->fast_sum += part;
+#pragma omp barrier
+    }
+#pragma omp master
+    {
+        double local = ctx->variant == PI_RACY ? s->racy_sum : s->fast_sum;
+        s->racy_sum = s->fast_sum = 0.0;
+        s->value = comm->sum_values(ctx, local * s->h);
+    }
+}
 
 /* Shared by the three modes (pi.c). */
 int pi_setup(const struct parity_ctx *ctx, void **state);
 
-/* The modes' run functions (pi_seq.c, pi_omp.c, pi_mpi.c). */
+/* The modes' run functions (pi.c, pi_mpi.c). */
 void pi_run_seq(const struct parity_ctx *ctx, void *state);
 void pi_run_omp(const struct parity_ctx *ctx, void *state);
 void pi_run_mpi(const struct parity_ctx *ctx, void *state);

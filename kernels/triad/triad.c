@@ -43,7 +43,7 @@ static double *triad_alloc(int64_t count)
 }
 
 /* Fill the local range with the threads that will sweep it, each its own
- * part (the same partition as triad_sweeps_omp): on NUMA machines the pages
+ * part (the same partition as triad_sweeps): on NUMA machines the pages
  * land next to the core that uses them.  a starts as NaN, so an element that
  * no sweep wrote fails the check. */
 static void triad_fill(const struct parity_ctx *ctx, struct triad_state *s)
@@ -134,10 +134,25 @@ static double triad_memory(const struct parity_ctx *ctx)
     return 3.0 * 8.0 * (double)((n + ctx->ranks - 1) / ctx->ranks);
 }
 
+/* seq, the reference: the outline outside any parallel region. */
+void triad_run_seq(const struct parity_ctx *ctx, void *state)
+{
+    (void)ctx;
+    triad_sweeps(state);
+}
+
+/* omp, and mpi (each rank its own block, from setup): one parallel region of
+ * the threads that filled the arrays, around all sweeps. */
+void triad_run_team(const struct parity_ctx *ctx, void *state)
+{
+#pragma omp parallel num_threads(ctx->threads)
+    triad_sweeps(state);
+}
+
 static const struct parity_mode_impl kernel_triad_modes[] = {
     {.mode = "seq", .setup = triad_setup, .run = triad_run_seq},
-    {.mode = "omp", .setup = triad_setup, .run = triad_run_omp},
-    {.mode = "mpi", .setup = triad_setup, .run = triad_run_mpi},
+    {.mode = "omp", .setup = triad_setup, .run = triad_run_team},
+    {.mode = "mpi", .setup = triad_setup, .run = triad_run_team},
     {.mode = NULL},
 };
 
